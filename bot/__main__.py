@@ -1,0 +1,187 @@
+"""The `canbot` command line: run, chat, export, import, check, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot import __version__
+from bot.bootstrap import build_runtime, control_socket_path, store_path
+from bot.config import Config, ConfigError, load_config
+from bot.console import chat_loop
+from bot.control import ControlClient, console_actor
+from circles.errors import CanError
+from circles.services.export import export_network, import_network
+
+
+def configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # HTTP clients log request URLs, and Telegram's URLs contain the bot token.
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler.executors.default"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def fail(message: str) -> int:
+    print(f"canbot: {message}", file=sys.stderr)
+    return 2
+
+
+def can_error_text(error: CanError) -> str:
+    return error.message.format(**error.params) if error.params else error.message
+
+
+def cmd_run(config: Config, args: argparse.Namespace) -> int:
+    from bot.runner import serve
+
+    runtime = build_runtime(config)
+    try:
+        print(f"canbot {__version__}: network {config.network.name}, store {config.storage.url}")
+        asyncio.run(serve(runtime))
+    finally:
+        runtime.close()
+    return 0
+
+
+def cmd_chat(config: Config, args: argparse.Namespace) -> int:
+    name = args.as_name or os.environ.get("USER") or "console"
+    client = ControlClient.connect(control_socket_path(config))
+    if client is not None:
+        try:
+            return chat_loop(lambda line: client.chat(name, line))
+        finally:
+            client.close()
+    runtime = build_runtime(config)
+    try:
+        actor = console_actor(name)
+        return chat_loop(lambda line: runtime.dispatcher.handle(actor, line))
+    finally:
+        runtime.close()
+
+
+def cmd_export(config: Config, args: argparse.Namespace) -> int:
+    client = ControlClient.connect(control_socket_path(config))
+    data: dict[str, Any]
+    if client is not None:
+        try:
+            data = client.export()
+        finally:
+            client.close()
+    else:
+        runtime = build_runtime(config)
+        try:
+            data = export_network(runtime.uow)
+        finally:
+            runtime.close()
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_import(config: Config, args: argparse.Namespace) -> int:
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return fail(f"cannot read {args.file}: {exc}")
+    runtime = build_runtime(config, seed=False)
+    try:
+        volunteers, circles = import_network(runtime.uow, data)
+    finally:
+        runtime.close()
+    print(f"Imported {volunteers} volunteers and {circles} circles into {config.storage.url}.")
+    return 0
+
+
+def cmd_check(config: Config, args: argparse.Namespace) -> int:
+    tg, sl = config.telegram, config.slack
+    print(f"config: {config.source} is valid")
+    print(f"network: {config.network.name}, {config.network.timezone}, "
+          f"language {config.network.language}, {len(config.network.admins)} admin(s)")
+    print(f"store: {config.storage.url}")
+    print(f"web portal: http://{config.web.host}:{config.web.port} (links: {config.web.public_url})")
+    if tg.enabled:
+        where = tg.base_url or "api.telegram.org"
+        print(f"telegram: on, {tg.mode} mode, Bot API at {where}")
+    else:
+        print("telegram: off (no telegram.token)")
+    if sl.enabled:
+        print(f"slack: on, {'Socket Mode' if sl.app_token else 'HTTP mode at /slack/events'}")
+    else:
+        print("slack: off (no slack.bot_token)")
+    reminders = ", ".join(str(r) for r in config.meetups.reminders) or "none"
+    print(f"meetup reminders before each occurrence: {reminders}")
+    print(f"community kit folders: {len(config.kits.extra_dirs)}")
+    return 0
+
+
+def cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    from bot.demo import seed_demo
+
+    runtime = build_runtime(config)
+    try:
+        for line in seed_demo(runtime.uow):
+            print(line)
+    finally:
+        runtime.close()
+    print("Demo network ready. Start it with: canbot run")
+    return 0
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "chat": cmd_chat,
+    "export": cmd_export,
+    "import": cmd_import,
+    "check": cmd_check,
+    "demo": cmd_demo,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="canbot", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"canbot {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_config(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("--config", type=Path, help="YAML config (default: built-in)")
+        return command
+
+    with_config("run", "run the bot: chat platforms, scheduler, web portal")
+    chat = with_config("chat", "talk to the bot in the terminal")
+    chat.add_argument("--as", dest="as_name", metavar="NAME", help="your console name")
+    export = with_config("export", "the whole network as JSON")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    imp = with_config("import", "restore an export into an empty store")
+    imp.add_argument("file", metavar="FILE")
+    with_config("check", "validate the config and say what would run")
+    with_config("demo", "seed a demo network")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging()
+    try:
+        config = load_config(args.config, os.environ)
+        return COMMANDS[args.command](config, args)
+    except ConfigError as error:
+        return fail(f"config: {error}")
+    except CanError as error:
+        return fail(can_error_text(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

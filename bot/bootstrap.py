@@ -1,0 +1,62 @@
+"""The one wiring module: builds the store, the unit of work, the catalogs and the dispatcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.commands.catalog import build_registry
+from bot.commands.dispatch import Dispatcher
+from bot.config import Config
+from bot.i18n import Catalogs
+from circles.clock import Clock, SystemClock
+from circles.ports import DocumentStore
+from circles.services.network_setup import ensure_seeded
+from circles.storage.memory import MemoryStore
+from circles.storage.tinydb import TinyDBStore
+from circles.unit_of_work import UnitOfWork
+
+TINYDB = "tinydb://"
+
+
+def store_path(config: Config) -> Path | None:
+    """The store file for a tinydb:// URL (None for memory://)."""
+    url = config.storage.url
+    return Path(url[len(TINYDB) :]) if url.startswith(TINYDB) else None
+
+
+def control_socket_path(config: Config) -> Path | None:
+    """The control socket lives beside the store file it serves."""
+    path = store_path(config)
+    return path.with_name(path.name + ".sock") if path else None
+
+
+def open_store(config: Config) -> DocumentStore:
+    path = store_path(config)
+    return TinyDBStore(path) if path else MemoryStore()
+
+
+@dataclass
+class Runtime:
+    """The objects every entry point (run, chat, export, demo) works with."""
+
+    config: Config
+    store: DocumentStore
+    uow: UnitOfWork
+    dispatcher: Dispatcher
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_runtime(config: Config, *, clock: Clock | None = None, seed: bool = True) -> Runtime:
+    store = open_store(config)
+    try:
+        uow = UnitOfWork(store, clock or SystemClock(), config.network)
+        if seed:
+            ensure_seeded(uow)
+        dispatcher = Dispatcher(build_registry(), uow, Catalogs(), config)
+    except BaseException:
+        store.close()
+        raise
+    return Runtime(config, store, uow, dispatcher)

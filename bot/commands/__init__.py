@@ -1,0 +1,1 @@
+"""Every command, defined once: parse -> service call -> Reply."""

@@ -1,0 +1,87 @@
+"""The dispatcher: one command line from one actor in, one Reply out, whatever the input."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+
+from bot.commands.context import CommandContext
+from bot.commands.registry import Command, Registry, Who
+from bot.config import Config
+from bot.i18n import Catalogs, Translator
+from bot.reply import Reply
+from circles.actor import Actor
+from circles.errors import CanError
+from circles.services.membership import language_of
+from circles.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+MAX_LINE = 4000
+
+
+class Dispatcher:
+    """Parses a line, checks who may run it, calls the handler, and turns errors into replies."""
+
+    def __init__(
+        self, registry: Registry, uow: UnitOfWork, catalogs: Catalogs, config: Config
+    ) -> None:
+        self.registry = registry
+        self.uow = uow
+        self.catalogs = catalogs
+        self.config = config
+
+    def translator_for(self, actor: Actor) -> Translator:
+        return self.catalogs.translator(language_of(self.uow, actor))
+
+    def handle(self, actor: Actor, line: str) -> Reply:
+        """Never raises: every outcome, including our own bugs, is an answer to the user."""
+        try:
+            t = self.translator_for(actor)
+        except Exception:
+            log.exception("could not choose a reply language")
+            t = self.catalogs.translator(self.config.network.language)
+        try:
+            return self._handle(actor, line, t)
+        except Exception as exc:
+            # The edge: log the failure (type and place, never the user's text or identity).
+            log.exception("command failed with %s", type(exc).__name__)
+            return Reply(t("Something went wrong on our side; please try again."), error=True)
+
+    def _handle(self, actor: Actor, line: str, t: Translator) -> Reply:
+        line = line.strip()
+        if line.startswith("/"):
+            line = line[1:]
+        if not line:
+            return Reply(t("Send a command, for example: help"), error=True)
+        if len(line) > MAX_LINE:
+            return Reply(
+                t("That message is too long (at most {limit} characters).", limit=MAX_LINE),
+                error=True,
+            )
+        name, _, rest = line.partition(" ")
+        name = unicodedata.normalize("NFKC", name).lower()
+        command = self.registry.get(name)
+        if command is None:
+            return Reply(
+                t("Unknown command '{name}'. Send help for the list.", name=name[:30]),
+                error=True,
+            )
+        context = CommandContext(actor, t, self.uow, self.config, self.registry, self.catalogs)
+        try:
+            args = command.parse(rest.replace("\n", " "))
+            if command.who in (Who.VOLUNTEER, Who.MEMBER, Who.LEAD):
+                self._require_volunteer(actor)
+            return command.handler(context, args)
+        except CanError as error:
+            return self.refusal(t, error, command)
+
+    def _require_volunteer(self, actor: Actor) -> None:
+        with self.uow.begin() as s:
+            s.require_volunteer(actor.identity)
+
+    @staticmethod
+    def refusal(t: Translator, error: CanError, command: Command | None = None) -> Reply:
+        text = t(error.message, **error.params)
+        if command is not None:
+            text += "\n" + t("Usage: {usage}", usage=command.usage)
+        return Reply(text, error=True)

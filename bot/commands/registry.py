@@ -1,0 +1,120 @@
+"""A command's definition (name, usage, who may use it, handler) and the registry of them all.
+
+The usage string is the single source of both the help text and the argument parser:
+``<name>`` a required word, ``[name]`` an optional word, ``<name...>``/``[name...]`` the rest of
+the line. So the help a user reads can never disagree with what the parser accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from circles.errors import N_, Invalid
+
+if TYPE_CHECKING:
+    from bot.commands.context import CommandContext
+    from bot.reply import Reply
+
+PARAM = re.compile(r"^([<\[])([a-z][a-z0-9-]*)(\.\.\.)?([>\]])$")
+
+
+class Who(Enum):
+    """Who may run a command; lead and member checks need the circle, so services make them."""
+
+    ANYONE = "anyone"
+    VOLUNTEER = "volunteer"
+    MEMBER = "member"
+    LEAD = "lead"
+
+
+WHO_LABELS = {
+    Who.ANYONE: N_("anyone"),
+    Who.VOLUNTEER: N_("volunteers"),
+    Who.MEMBER: N_("members of the circle"),
+    Who.LEAD: N_("leads of the circle, and admins"),
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    required: bool
+    rest: bool
+
+
+Args = dict[str, str]
+Handler = Callable[["CommandContext", Args], "Reply"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command as every platform offers it."""
+
+    name: str
+    usage: str  # e.g. "claim <role>"
+    summary: str  # English message id, translated when shown
+    who: Who
+    handler: Handler
+    group: str = "network"
+    params: tuple[Param, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        words = self.usage.split()
+        if not words or words[0] != self.name:
+            raise ValueError(f"usage of {self.name} must start with its name")
+        params = []
+        for word in words[1:]:
+            match = PARAM.match(word)
+            if match is None:
+                raise ValueError(f"bad parameter {word!r} in usage of {self.name}")
+            params.append(Param(match.group(2), match.group(1) == "<", bool(match.group(3))))
+        if any(p.rest for p in params[:-1]):
+            raise ValueError(f"only the last parameter of {self.name} may take the rest")
+        object.__setattr__(self, "params", tuple(params))
+
+    def parse(self, text: str) -> Args:
+        """Split the argument text into named arguments, or raise Invalid."""
+        words = text.split()
+        args: Args = {}
+        for index, param in enumerate(self.params):
+            if param.rest:
+                remainder = text.split(None, index)[index:] if index else [text.strip()]
+                value = remainder[0].strip() if remainder and remainder[0].strip() else ""
+                if value:
+                    args[param.name] = value
+                words = []
+                break
+            if index < len(words):
+                args[param.name] = words[index]
+        else:
+            words = words[len(self.params) :]
+        missing = [p.name for p in self.params if p.required and p.name not in args]
+        if missing:
+            raise Invalid(N_("Missing {what}."), what=", ".join(f"<{m}>" for m in missing))
+        if words:
+            raise Invalid(N_("Too many arguments: {extra}"), extra=" ".join(words)[:60])
+        return args
+
+
+class Registry:
+    """The commands in the order help lists them, found by name."""
+
+    def __init__(self, commands: list[Command]) -> None:
+        self._by_name: dict[str, Command] = {}
+        for command in commands:
+            if command.name in self._by_name:
+                raise ValueError(f"command {command.name} defined twice")
+            self._by_name[command.name] = command
+
+    def get(self, name: str) -> Command | None:
+        return self._by_name.get(name)
+
+    def __iter__(self) -> Iterator[Command]:
+        return iter(self._by_name.values())
+
+    def names(self) -> list[str]:
+        return list(self._by_name)

@@ -1,0 +1,65 @@
+"""`canbot run`: every configured platform, the control socket and the web portal in one loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+
+from bot.bootstrap import Runtime, control_socket_path
+from bot.control import ControlServer
+from bot.platform import Platform
+from bot.web import WebPortal, build_web_app
+
+log = logging.getLogger(__name__)
+
+
+def build_platforms(runtime: Runtime) -> list[Platform]:
+    """The chat platforms the config turns on (adapters register here as they arrive)."""
+    return []
+
+
+async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -> None:
+    """Run until SIGINT or SIGTERM, then stop everything in reverse order."""
+    config = runtime.config
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    started: list[Platform] = []
+    control = None
+    socket_path = control_socket_path(config)
+    if socket_path is not None:
+        control = ControlServer(socket_path, runtime.dispatcher.handle, runtime.uow)
+        await control.start()
+    portal = WebPortal(build_web_app(runtime.uow), config.web.host, config.web.port)
+    try:
+        port = await portal.start()
+        print(f"Web portal on http://{config.web.host}:{port}", flush=True)
+        platforms = build_platforms(runtime) if platforms is None else platforms
+        for platform in platforms:
+            await platform.start()
+            started.append(platform)
+            print(f"{platform.name} is connected.", flush=True)
+        if not started:
+            print(
+                "No chat platform is configured: set telegram.token or slack.bot_token in a "
+                "config file (see config.example.yaml) and start with --config. Meanwhile, "
+                "talk to the bot with: canbot chat --as yourname",
+                flush=True,
+            )
+        print("canbot is running; Ctrl+C stops it.", flush=True)
+        await stop.wait()
+        print("Stopping...", flush=True)
+    finally:
+        for platform in reversed(started):
+            try:
+                await platform.stop()
+            except Exception:
+                log.exception("%s did not stop cleanly", platform.name)
+        await portal.stop()
+        if control is not None:
+            await control.stop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

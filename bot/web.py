@@ -1,0 +1,50 @@
+"""The web portal (aiohttp): for now the health check; pages, feeds and Slack mount here."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot import __version__
+from circles.unit_of_work import UnitOfWork
+
+
+def build_web_app(uow: UnitOfWork) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024)
+
+    async def healthz(request: web.Request) -> web.Response:
+        try:
+            with uow.begin() as s:
+                volunteers = s.volunteers.count()
+            store = "ok"
+        except Exception:
+            volunteers, store = -1, "error"
+        status = 200 if store == "ok" else 503
+        return web.json_response(
+            {"status": store, "version": __version__, "volunteers": volunteers}, status=status
+        )
+
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+class WebPortal:
+    """The portal's lifecycle inside the runner's event loop."""
+
+    def __init__(self, app: web.Application, host: str, port: int) -> None:
+        self._runner = web.AppRunner(app, access_log=None)
+        self.host = host
+        self.port = port
+
+    async def start(self) -> int:
+        """Start listening; returns the bound port (useful when port 0 asked for any free one)."""
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        if sockets:
+            self.port = int(sockets[0].getsockname()[1])
+        return self.port
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()

@@ -1,0 +1,48 @@
+"""The one error hierarchy: every message is safe to show a volunteer.
+
+CanError
+├── NotFound            an unknown volunteer, circle, role, ...
+├── Invalid             malformed input (bad slug, too long, bad value)
+├── Conflict            the request contradicts the current state (role full, already a member)
+├── PermissionDenied    the actor may not do this
+└── StoreError          the store cannot be opened or written (never shown with internals)
+
+A message is an English template with ``{placeholders}``; the bot layer translates the template
+through its catalogs and fills in ``params``. The domain never formats for a language itself.
+"""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation without translating it here (gettext convention)."""
+    return message
+
+
+class CanError(Exception):
+    """Base of every error a volunteer may see."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.message = message
+        self.params = params
+
+
+class NotFound(CanError):
+    """Something named in a request does not exist."""
+
+
+class Invalid(CanError):
+    """The request is malformed."""
+
+
+class Conflict(CanError):
+    """The request contradicts the current state."""
+
+
+class PermissionDenied(CanError):
+    """The actor may not do this."""
+
+
+class StoreError(CanError):
+    """The store cannot be opened, locked or written."""

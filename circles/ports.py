@@ -1,0 +1,49 @@
+"""The storage port: a transactional store of JSON documents, grouped in tables, keyed by id.
+
+Every adapter (``storage/memory.py``, ``storage/tinydb.py``, later PostgreSQL) implements these
+Protocols and passes the shared contract suite in ``tests/circles/storage/contract.py``.
+
+Rules an adapter keeps:
+- A transaction is serializable: while one is open, no other transaction of the same store runs.
+- Reads inside a transaction see its own pending writes.
+- ``commit`` returns only once the changes are durable; until then nothing is visible to others.
+  Leaving the ``with`` block without ``commit`` discards the changes.
+- Documents handed out must not be mutated by the caller (repositories copy what they keep).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+Doc = dict[str, Any]
+
+# Which document fields each table is indexed by (a list field indexes every element).
+INDEXES: Mapping[str, tuple[str, ...]] = {"volunteers": ("identities",)}
+
+
+class Transaction(Protocol):
+    """One serializable unit of work on the store."""
+
+    def get(self, table: str, key: str) -> Doc | None: ...
+
+    def all(self, table: str) -> Iterator[Doc]: ...
+
+    def count(self, table: str) -> int: ...
+
+    def find(self, table: str, field: str, value: str) -> list[Doc]: ...
+
+    def put(self, table: str, key: str, doc: Doc) -> None: ...
+
+    def delete(self, table: str, key: str) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class DocumentStore(Protocol):
+    """A store of documents that hands out transactions."""
+
+    def transaction(self) -> AbstractContextManager[Transaction]: ...
+
+    def close(self) -> None: ...

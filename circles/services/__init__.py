@@ -1,0 +1,1 @@
+"""Use cases: each opens one unit of work, changes the model, commits, and returns data."""

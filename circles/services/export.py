@@ -1,0 +1,150 @@
+"""The whole network as the documented JSON export (format ``can-bot/1``), and its import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from circles.errors import N_, Conflict, Invalid
+from circles.model import Circle, Role, Volunteer
+from circles.text import pick
+from circles.unit_of_work import UnitOfWork
+
+FORMAT = "can-bot/1"
+# Tables that later features own; exported as their documents, sorted by id.
+OTHER_TABLES = ("meetups", "topics", "relays", "checkins")
+
+
+def export_volunteer(volunteer: Volunteer) -> dict[str, Any]:
+    doc = volunteer.to_doc()
+    return {
+        "id": doc["id"],
+        "name": doc["name"],
+        "identities": doc["identities"],
+        "skills": doc["skills"],
+        "neighborhood": doc["neighborhood"],
+        "mission": doc["mission"],
+        "language": doc["language"],
+        "joined_at": doc["joined_at"],
+    }
+
+
+def export_role(role: Role, language: str) -> dict[str, Any]:
+    return {
+        "slug": role.slug,
+        "name": pick(role.name, language),
+        "purpose": pick(role.purpose, language),
+        "accountabilities": [pick(a, language) for a in role.accountabilities],
+        "capacity": role.capacity,
+        "status": role.status,
+        "holders": list(role.holders),
+        # Extra keys (allowed by the format): every language, and who proposed it.
+        "i18n": {
+            "name": role.name,
+            "purpose": role.purpose,
+            "accountabilities": role.accountabilities,
+        },
+        "proposed_by": role.proposed_by,
+        "proposed_at": role.proposed_at.isoformat() if role.proposed_at else None,
+    }
+
+
+def export_circle(circle: Circle, language: str) -> dict[str, Any]:
+    return {
+        "slug": circle.slug,
+        "name": pick(circle.name, language),
+        "purpose": pick(circle.purpose, language),
+        "parent": circle.parent,
+        "leads": list(circle.leads),
+        "members": list(circle.members),
+        "chats": list(circle.chats),
+        "roles": [export_role(role, language) for role in circle.roles],
+        "i18n": {"name": circle.name, "purpose": circle.purpose},
+    }
+
+
+def export_network(uow: UnitOfWork) -> dict[str, Any]:
+    network = uow.network
+    with uow.begin() as s:
+        volunteers = sorted(s.volunteers.all(), key=lambda v: (v.joined_at, v.id))
+        circles = sorted(s.circles.all(), key=lambda c: (c.parent is not None, c.slug))
+        others = {
+            table: sorted(s.tx.all(table), key=lambda d: str(d.get("id", "")))
+            for table in OTHER_TABLES
+        }
+        now = s.now
+    return {
+        "format": FORMAT,
+        "exported_at": now.isoformat().replace("+00:00", "Z"),
+        "network": {
+            "name": network.name,
+            "timezone": network.timezone,
+            "language": network.language,
+        },
+        "volunteers": [export_volunteer(v) for v in volunteers],
+        "circles": [export_circle(c, network.language) for c in circles],
+        **others,
+    }
+
+
+def _localized(record: dict[str, Any], key: str, language: str) -> dict[str, str]:
+    i18n = record.get("i18n", {}).get(key)
+    if isinstance(i18n, dict):
+        return {str(k): str(v) for k, v in i18n.items()}
+    return {language: str(record.get(key, ""))}
+
+
+def _role_from_export(record: dict[str, Any], language: str) -> Role:
+    duties = record.get("i18n", {}).get("accountabilities")
+    if not isinstance(duties, list):
+        duties = [{language: str(a)} for a in record.get("accountabilities", [])]
+    return Role.from_doc(
+        {
+            "slug": record["slug"],
+            "name": _localized(record, "name", language),
+            "purpose": _localized(record, "purpose", language),
+            "accountabilities": duties,
+            "capacity": record.get("capacity", 1),
+            "status": record.get("status", "active"),
+            "holders": record.get("holders", []),
+            "proposed_by": record.get("proposed_by", ""),
+            "proposed_at": record.get("proposed_at"),
+        }
+    )
+
+
+def import_network(uow: UnitOfWork, data: dict[str, Any]) -> tuple[int, int]:
+    """Restore an export into a store that has no volunteers yet; returns (volunteers, circles)."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise Invalid(N_("This file is not a canbot export (format {format})."), format=FORMAT)
+    language = str(data.get("network", {}).get("language", uow.network.language))
+    try:
+        volunteers = [Volunteer.from_doc(v) for v in data.get("volunteers", [])]
+        circles = [
+            Circle(
+                slug=c["slug"],
+                name=_localized(c, "name", language),
+                purpose=_localized(c, "purpose", language),
+                parent=c.get("parent"),
+                leads=list(c.get("leads", [])),
+                members=list(c.get("members", [])),
+                chats=list(c.get("chats", [])),
+                roles=[_role_from_export(r, language) for r in c.get("roles", [])],
+            )
+            for c in data.get("circles", [])
+        ]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Invalid(N_("The export is damaged: {reason}"), reason=str(exc)[:120]) from None
+    with uow.begin() as s:
+        if s.volunteers.count() > 0:
+            raise Conflict(N_("The store already has volunteers; import needs an empty store."))
+        for existing in s.circles.all():
+            s.circles.remove(existing.slug)
+        for volunteer in volunteers:
+            s.volunteers.save(volunteer)
+        for circle in circles:
+            s.circles.save(circle)
+        for table in OTHER_TABLES:
+            for doc in data.get(table, []):
+                s.tx.put(table, str(doc["id"]), doc)
+        s.commit()
+    return len(volunteers), len(circles)

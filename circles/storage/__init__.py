@@ -1,0 +1,1 @@
+"""Storage adapters for the document-store port (circles.ports)."""

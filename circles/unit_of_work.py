@@ -1,0 +1,138 @@
+"""One use case, one transaction: repositories over an open transaction, committed explicitly."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from circles.clock import Clock
+from circles.errors import N_, NotFound, PermissionDenied
+from circles.model import Circle, Volunteer
+from circles.network import Network
+from circles.ports import DocumentStore, Transaction
+
+VOLUNTEERS = "volunteers"
+CIRCLES = "circles"
+PREFERENCES = "preferences"
+
+
+class Volunteers:
+    """Volunteers by id and by identity."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    def get(self, volunteer_id: str) -> Volunteer | None:
+        doc = self._tx.get(VOLUNTEERS, volunteer_id)
+        return Volunteer.from_doc(doc) if doc else None
+
+    def by_identity(self, identity: str) -> Volunteer | None:
+        found = self._tx.find(VOLUNTEERS, "identities", identity)
+        return Volunteer.from_doc(found[0]) if found else None
+
+    def all(self) -> Iterator[Volunteer]:
+        for doc in self._tx.all(VOLUNTEERS):
+            yield Volunteer.from_doc(doc)
+
+    def count(self) -> int:
+        return self._tx.count(VOLUNTEERS)
+
+    def name_of(self, volunteer_id: str) -> str:
+        doc = self._tx.get(VOLUNTEERS, volunteer_id)
+        return str(doc["name"]) if doc else "?"
+
+    def save(self, volunteer: Volunteer) -> None:
+        self._tx.put(VOLUNTEERS, volunteer.id, volunteer.to_doc())
+
+    def remove(self, volunteer_id: str) -> None:
+        self._tx.delete(VOLUNTEERS, volunteer_id)
+
+
+class Circles:
+    """Circles by slug."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    def get(self, slug: str) -> Circle | None:
+        doc = self._tx.get(CIRCLES, slug)
+        return Circle.from_doc(doc) if doc else None
+
+    def require(self, slug: str) -> Circle:
+        circle = self.get(slug)
+        if circle is None:
+            raise NotFound(N_("There is no circle '{circle}'."), circle=slug[:40])
+        return circle
+
+    def all(self) -> list[Circle]:
+        return [Circle.from_doc(doc) for doc in self._tx.all(CIRCLES)]
+
+    def save(self, circle: Circle) -> None:
+        self._tx.put(CIRCLES, circle.slug, circle.to_doc())
+
+    def remove(self, slug: str) -> None:
+        self._tx.delete(CIRCLES, slug)
+
+
+class Session:
+    """An open unit of work: repositories, the moment it started, and the network's rules."""
+
+    def __init__(self, tx: Transaction, now: datetime, network: Network) -> None:
+        self.tx = tx
+        self.now = now
+        self.network = network
+        self.volunteers = Volunteers(tx)
+        self.circles = Circles(tx)
+
+    def commit(self) -> None:
+        self.tx.commit()
+
+    def new_id(self, table: str, prefix: str) -> str:
+        """A short random id not yet used in ``table``."""
+        while True:
+            candidate = prefix + secrets.token_hex(4)
+            if self.tx.get(table, candidate) is None:
+                return candidate
+
+    def is_admin(self, volunteer: Volunteer | None, identity: str = "") -> bool:
+        identities = set(volunteer.identities) if volunteer else set()
+        if identity:
+            identities.add(identity)
+        return bool(identities & self.network.admins)
+
+    def require_volunteer(self, identity: str) -> Volunteer:
+        volunteer = self.volunteers.by_identity(identity)
+        if volunteer is None:
+            raise PermissionDenied(N_("You have not joined yet: send join first."))
+        return volunteer
+
+    def require_lead(self, volunteer: Volunteer, circle: Circle) -> None:
+        """Leads of the circle or of any circle above it, and admins, may lead it."""
+        if self.is_admin(volunteer):
+            return
+        current: Circle | None = circle
+        seen: set[str] = set()
+        while current is not None and current.slug not in seen:
+            if volunteer.id in current.leads:
+                return
+            seen.add(current.slug)
+            current = self.circles.get(current.parent) if current.parent else None
+        raise PermissionDenied(
+            N_("Only a lead of {circle} (or an admin) may do that."), circle=circle.slug
+        )
+
+
+class UnitOfWork:
+    """Hands out sessions on a store; the entry point of every use case."""
+
+    def __init__(self, store: DocumentStore, clock: Clock, network: Network) -> None:
+        self.store = store
+        self.clock = clock
+        self.network = network
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        with self.store.transaction() as tx:
+            yield Session(tx, self.clock.now(), self.network)
