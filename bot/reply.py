@@ -31,6 +31,10 @@ class Reply:
     attachments: tuple[Attachment, ...] = ()
     error: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    # The command line that shows this reply again with fresh data (``circle research``): a
+    # platform re-runs it after a button press to update the message in place. Only views that
+    # change nothing and read the same for everyone set it.
+    refresh: str = ""
 
     def plain(self) -> str:
         """The reply as plain text, buttons listed as the commands they run (console, logs)."""

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot.bootstrap import Runtime, control_socket_path
 from bot.control import ControlServer
 from bot.platform import Platform
+from bot.telegram import TelegramPlatform
 from bot.web import WebPortal, build_web_app
 
 log = logging.getLogger(__name__)
@@ -17,7 +18,10 @@ log = logging.getLogger(__name__)
 
 def build_platforms(runtime: Runtime) -> list[Platform]:
     """The chat platforms the config turns on (adapters register here as they arrive)."""
-    return []
+    platforms: list[Platform] = []
+    if runtime.config.telegram.enabled:
+        platforms.append(TelegramPlatform(runtime.config.telegram, runtime.dispatcher))
+    return platforms
 
 
 async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.commands import onboarding, roles
+from bot.commands import chats, onboarding, roles
 from bot.commands.registry import Registry
 
 
 def build_registry() -> Registry:
-    return Registry([*onboarding.commands(), *roles.commands()])
+    return Registry([*onboarding.commands(), *roles.commands(), *chats.commands()])

@@ -71,7 +71,7 @@ def circle(ctx: CommandContext, args: Args) -> Reply:
     if c.chats:
         lines.append(t("Linked chats: {count}", count=len(c.chats)))
     buttons = [claim_button(t, c, r) for r in c.roles if r.is_open][:MAX_BUTTONS]
-    return Reply("\n".join(lines), buttons=tuple((b,) for b in buttons))
+    return Reply("\n".join(lines), buttons=tuple((b,) for b in buttons), refresh=f"circle {c.slug}")
 
 
 def roles(ctx: CommandContext, args: Args) -> Reply:
@@ -89,7 +89,8 @@ def roles(ctx: CommandContext, args: Args) -> Reply:
         if purpose:
             lines.append(f"  {purpose}")
     buttons = [claim_button(t, i.circle, i.role) for i in found[:MAX_BUTTONS]]
-    return Reply("\n".join(lines), buttons=tuple((b,) for b in buttons))
+    refresh = f"roles {skill}" if skill else "roles"
+    return Reply("\n".join(lines), buttons=tuple((b,) for b in buttons), refresh=refresh)
 
 
 def claim(ctx: CommandContext, args: Args) -> Reply:

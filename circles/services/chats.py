@@ -1,0 +1,61 @@
+"""Linking group chats to circles, so a circle's reminders and announcements reach its people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from circles.actor import Actor
+from circles.errors import N_, Conflict, Invalid
+from circles.model import Circle
+from circles.text import slug as check_slug
+from circles.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ChatLink:
+    """A circle after a link or unlink of ``chat``; ``changed`` is False if nothing was to do."""
+
+    circle: Circle
+    chat: str
+    changed: bool
+
+
+def _group_chat(actor: Actor) -> str:
+    if not actor.in_group or not actor.chat:
+        raise Invalid(
+            N_(
+                "Only a group chat can be linked to a circle: add me to the circle's group "
+                "and send this there."
+            )
+        )
+    return actor.chat
+
+
+def link_chat(uow: UnitOfWork, actor: Actor, circle_slug: str) -> ChatLink:
+    """Make the group chat the command came from one of the circle's chats (leads, admins)."""
+    chat = _group_chat(actor)
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        circle = s.circles.require(check_slug(circle_slug, field="circle"))
+        s.require_lead(volunteer, circle)
+        if chat in circle.chats:
+            return ChatLink(circle, chat, changed=False)
+        circle.chats.append(chat)
+        s.circles.save(circle)
+        s.commit()
+        return ChatLink(circle, chat, changed=True)
+
+
+def unlink_chat(uow: UnitOfWork, actor: Actor, circle_slug: str) -> ChatLink:
+    """Stop sending the circle's reminders and announcements to this group chat."""
+    chat = _group_chat(actor)
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        circle = s.circles.require(check_slug(circle_slug, field="circle"))
+        s.require_lead(volunteer, circle)
+        if chat not in circle.chats:
+            raise Conflict(N_("This chat is not linked to {circle}."), circle=circle.slug)
+        circle.chats.remove(chat)
+        s.circles.save(circle)
+        s.commit()
+        return ChatLink(circle, chat, changed=True)
