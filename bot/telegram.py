@@ -151,9 +151,10 @@ class TelegramPlatform:
         app = self._build()
         try:
             await app.initialize()
-        except InvalidToken:
-            raise ConfigError("telegram.token: the Bot API rejected this token") from None
         except TelegramError as error:
+            await app.bot.shutdown()  # close the HTTP clients initialize opened
+            if isinstance(error, InvalidToken):
+                raise ConfigError("telegram.token: the Bot API rejected this token") from None
             where = self._config.base_url or "api.telegram.org"
             raise ConfigError(
                 f"telegram: cannot reach the Bot API at {where} ({type(error).__name__})"
@@ -171,16 +172,17 @@ class TelegramPlatform:
         log.info("Telegram bot @%s is up (%s mode)", self.username, self._config.mode)
 
     async def stop(self) -> None:
-        app, self._app = self._app, None
+        app = self._app
         try:
             if app is not None:
                 updater = self._updater(app)
                 if updater.running:
                     await updater.stop()
                 if app.running:
-                    await app.stop()
+                    await app.stop()  # lets the updates in hand finish, so _app stays set
                 await app.shutdown()
         finally:
+            self._app = None
             if self._webhook_socket is not None:
                 with contextlib.suppress(OSError):
                     self._webhook_socket.close()

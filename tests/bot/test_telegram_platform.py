@@ -1,0 +1,263 @@
+"""The Telegram adapter in this process against FakeTelegramAPI: rendering, presses, errors.
+
+The end-to-end tests run the real `canbot run`; these look closer at single behaviours: how
+a Reply becomes messages and files, what a forged press gets, that broadcasts are marked for
+pacing, that refusals from Telegram are logged and never raised, and that no log line, even
+at DEBUG, shows the token.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from bot.bootstrap import Runtime, build_runtime
+from bot.config import Config, ConfigError, StorageConfig, TelegramConfig
+from bot.reply import Attachment, Button, Reply
+from bot.telegram import TelegramPlatform, chat_id_of, file_url_for, split_text
+from bot.telegram_limiter import BROADCAST, PacingRateLimiter
+from circles.network import Network
+from tests.bot.telegram_harness import ADA, ALICE, BOB, GROUP, TOKEN
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+
+class RecordingLimiter(PacingRateLimiter):
+    """The real limiter, noting which requests were marked as broadcasts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks: list[tuple[str, Any, str | None]] = []
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: str | None,
+    ) -> Any:
+        self.marks.append((endpoint, data.get("chat_id"), rate_limit_args))
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
+
+
+@dataclass
+class Bot:
+    fake: FakeTelegramAPI
+    platform: TelegramPlatform
+    limiter: RecordingLimiter
+    runtime: Runtime
+
+
+def config_for(base_url: str, token: str = TOKEN) -> Config:
+    network = Network(name="CAN", language="en", admins=frozenset({f"telegram:{ADA['id']}"}))
+    return Config(
+        network=network,
+        storage=StorageConfig("memory://"),
+        telegram=TelegramConfig(token=token, base_url=base_url),
+    )
+
+
+@pytest.fixture
+async def bot() -> AsyncIterator[Bot]:
+    fake = FakeTelegramAPI(TOKEN)
+    await fake.start()
+    runtime = build_runtime(config_for(fake.base_url))
+    limiter = RecordingLimiter()
+    platform = TelegramPlatform(runtime.config.telegram, runtime.dispatcher, limiter)
+    await platform.start()
+    try:
+        yield Bot(fake, platform, limiter, runtime)
+    finally:
+        await platform.stop()
+        runtime.close()
+        await fake.stop()
+
+
+def test_chat_ids_and_file_urls() -> None:
+    assert chat_id_of("telegram:-1001") == -1001
+    assert chat_id_of("telegram:42") == 42
+    assert chat_id_of("slack:C1") is None
+    assert chat_id_of("telegram:abc") is None
+    assert file_url_for("http://127.0.0.1:8081/bot") == "http://127.0.0.1:8081/file/bot"
+    assert file_url_for("http://h/api") == "http://h/api/file/bot"
+
+
+def test_long_text_is_cut_at_lines_within_the_limit() -> None:
+    text = "\n".join(f"line {i} " + "x" * 50 for i in range(200))
+    parts = split_text(text, 1000)
+    assert all(len(p) <= 1000 for p in parts)
+    assert "\n".join(parts) == text
+    assert split_text("y" * 2500, 1000) == ["y" * 1000, "y" * 1000, "y" * 500]
+    assert split_text("") == ["…"]
+
+
+async def test_a_broadcast_is_marked_for_pacing_and_carries_its_files(bot: Bot) -> None:
+    pdf = Attachment("kit.pdf", "application/pdf", b"%PDF-1.7 kit")
+    png = Attachment("map.png", "image/png", b"\x89PNG map")
+    reply = Reply("Tea house at 20:00", buttons=((Button("Yes", "rsvp m1 yes"),),))
+    await bot.platform.send("telegram:-1001", Reply(reply.text, reply.buttons, (pdf, png)))
+    marks = [(e, c, a) for e, c, a in bot.limiter.marks if c == -1001]
+    assert marks == [
+        ("sendMessage", -1001, BROADCAST),
+        ("sendDocument", -1001, BROADCAST),
+        ("sendPhoto", -1001, BROADCAST),
+    ]
+    document = bot.fake.sent("sendDocument", -1001)[0]
+    assert document.files["document"] == ("kit.pdf", b"%PDF-1.7 kit")
+    photo = bot.fake.sent("sendPhoto", -1001)[0]
+    assert photo.files["photo"][1] == b"\x89PNG map"
+    keyboard = bot.fake.sent("sendMessage", -1001)[0].params["reply_markup"]
+    assert keyboard["inline_keyboard"][0][0]["text"] == "Yes"
+
+
+async def test_a_direct_answer_is_not_marked_as_a_broadcast(bot: Bot) -> None:
+    bot.fake.push_message("/help", user=ALICE)
+    await bot.fake.wait_for_text(42, "Commands")
+    assert ("sendMessage", 42, None) in bot.limiter.marks
+
+
+async def test_a_long_reply_goes_in_parts_with_the_keyboard_on_the_last(bot: Bot) -> None:
+    text = "\n".join(f"{i} " + "z" * 90 for i in range(100))
+    await bot.platform.send("telegram:42", Reply(text, buttons=((Button("Ok", "help"),),)))
+    parts = bot.fake.sent("sendMessage", 42)
+    assert len(parts) == 3
+    assert all(len(p.params["text"]) <= 4096 for p in parts)
+    assert [("reply_markup" in p.params) for p in parts] == [False, False, True]
+
+
+async def test_sending_elsewhere_or_to_a_refusing_chat_never_raises(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    await bot.platform.send("slack:C123", Reply("hello"))
+    bot.fake.fail_next("sendMessage", status=400, description="Bad Request: chat not found")
+    await bot.platform.send(
+        "telegram:-999", Reply("hello", attachments=(Attachment("a", "x/y", b""),))
+    )
+    bot.fake.fail_next(
+        "sendMessage", status=403, description="Forbidden: bot was blocked by the user"
+    )
+    await bot.platform.send("telegram:77", Reply("hello"))
+    assert "chat not found" in caplog.text.lower()
+    assert "blocked by the user" in caplog.text
+    assert bot.fake.sent("sendDocument") == []  # after the refusal, the files were not tried
+    await bot.platform.send("telegram:77", Reply("still here"))
+    assert bot.fake.texts(77) == ["still here"]
+
+
+async def test_a_forged_or_stale_press_gets_an_answer_and_runs_nothing(bot: Bot) -> None:
+    bot.fake.push_message("/start", user=ALICE)
+    await bot.fake.wait_for_text(42, "Welcome")
+    message = bot.fake.last_message(42)
+    bot.fake.press_data(message, "1AAAAAAAAjoin|", user=ALICE)
+    bot.fake.press_data(message, "", user=ALICE)
+    await bot.fake.wait_for(lambda: len(bot.fake.sent("answerCallbackQuery")) == 2)
+    answers = bot.fake.sent("answerCallbackQuery")
+    assert all("not one of mine" in a.params["text"] for a in answers)
+    assert all(a.params["show_alert"] == "true" for a in answers)
+    with bot.runtime.uow.begin() as s:
+        assert s.volunteers.count() == 0
+
+
+async def test_a_press_in_a_group_edits_the_shared_message_for_everyone(bot: Bot) -> None:
+    for person in (ALICE, BOB):
+        bot.fake.push_message("/join", user=person)
+        await bot.fake.wait_for_text(person["id"], "You are now a volunteer")
+    bot.fake.push_message("/circle@canbot_test_bot connect", user=ALICE, chat=GROUP)
+    await bot.fake.wait_for_text(GROUP["id"], "Resource scout")
+    view = bot.fake.last_message(GROUP["id"])
+    stale = _data_of(view, "Claim Partner liaison")
+    bot.fake.press(view, "Claim Partner liaison", user=BOB)
+    await bot.fake.wait_for(lambda: bot.fake.sent("editMessageText"), what="an edit")
+    assert "Partner liaison (1/1): Bob Wu" in view["text"]
+    # Alice presses the same button on her screen, which she had not seen change.
+    bot.fake.press_data(view, stale, user=ALICE)
+    await bot.fake.wait_for(lambda: len(bot.fake.sent("answerCallbackQuery")) == 2)
+    refused = bot.fake.sent("answerCallbackQuery")[-1].params
+    assert refused["show_alert"] == "true"
+    assert "full" in refused["text"]
+    assert len(bot.fake.sent("sendMessage", GROUP["id"])) == 2  # the view and Bob's claim
+
+
+def _data_of(message: dict[str, Any], label: str) -> str:
+    for row in message["reply_markup"]["inline_keyboard"]:
+        for button in row:
+            if button["text"] == label:
+                return str(button["callback_data"])
+    raise KeyError(label)
+
+
+async def test_group_commands_for_others_are_left_alone(bot: Bot) -> None:
+    bot.fake.push_message("/dance", user=ALICE, chat=GROUP)
+    bot.fake.push_message("/help@other_bot", user=ALICE, chat=GROUP)
+    bot.fake.push_message("just chatting", user=ALICE, chat=GROUP)
+    bot.fake.push_message("/dance@canbot_test_bot", user=ALICE, chat=GROUP)
+    await bot.fake.wait_for_text(GROUP["id"], "Unknown command 'dance'")
+    assert len(bot.fake.sent("sendMessage", GROUP["id"])) == 1
+
+
+async def test_an_edited_message_does_not_run_its_command_again(bot: Bot) -> None:
+    edited = bot.fake.incoming_message("/join", user=ALICE)
+    bot.fake.push({"edited_message": {**edited, "edit_date": edited["date"]}})
+    bot.fake.push_message("/help", user=ALICE)
+    await bot.fake.wait_for_text(42, "Commands")
+    assert len(bot.fake.texts(42)) == 1
+
+
+async def test_the_menu_is_set_in_both_languages(bot: Bot) -> None:
+    menus = {
+        c.params.get("language_code"): {
+            x["command"]: x["description"] for x in c.params["commands"]
+        }
+        for c in bot.fake.sent("setMyCommands")
+    }
+    assert set(menus) == {None, "zh", "en"}
+    assert set(menus["en"]) == set(bot.runtime.dispatcher.registry.names())
+    assert menus["zh"]["link"].startswith("在群聊中使用")
+    assert menus[None] == menus["en"]  # the network's language is en in this test
+
+
+async def test_a_rejected_token_fails_start_with_one_clear_line() -> None:
+    fake = FakeTelegramAPI(TOKEN)
+    await fake.start()
+    runtime = build_runtime(config_for(fake.base_url, token="999:WrongTokenForTheFakeServer"))
+    platform = TelegramPlatform(runtime.config.telegram, runtime.dispatcher)
+    try:
+        with pytest.raises(ConfigError, match="rejected") as caught:
+            await platform.start()
+        assert "WrongToken" not in str(caught.value)
+    finally:
+        await platform.stop()
+        runtime.close()
+        await fake.stop()
+
+
+async def test_no_log_line_shows_the_token_even_at_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake = FakeTelegramAPI(TOKEN)
+    await fake.start()
+    runtime = build_runtime(config_for(fake.base_url))
+    platform = TelegramPlatform(runtime.config.telegram, runtime.dispatcher)
+    await platform.start()
+    try:
+        fake.fail_next("sendMessage", retry_after=1)
+        fake.push_message("/help", user=ALICE)
+        await fake.wait_for_text(42, "Commands")
+        logging.getLogger("test").error("a library quoting %s/getMe", fake.base_url + TOKEN)
+    finally:
+        await platform.stop()
+        runtime.close()
+        await fake.stop()
+    assert "flood control" in caplog.text
+    assert "[secret]" in caplog.text
+    secret_half = TOKEN.split(":", 1)[1]
+    assert [r for r in caplog.records if secret_half in r.getMessage()] == []
+    assert secret_half not in caplog.text
