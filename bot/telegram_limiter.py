@@ -103,10 +103,10 @@ class PacingRateLimiter(BaseRateLimiter[str]):
         chat = chat_of(data) if paced else None
         floods = failures = 0
         while True:
-            if paced:
-                await self.pacer.acquire(chat, broadcast=rate_limit_args == BROADCAST)
             try:
-                return await callback(*args, **kwargs)
+                if not paced:
+                    return await callback(*args, **kwargs)
+                return await self._paced(callback, args, kwargs, chat, rate_limit_args)
             except RetryAfter as error:
                 floods += 1
                 if floods > MAX_FLOOD_RETRIES:
@@ -135,3 +135,17 @@ class PacingRateLimiter(BaseRateLimiter[str]):
                     failures,
                 )
                 await self._sleep(float(failures))
+
+    async def _paced(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        chat: int | None,
+        rate_limit_args: str | None,
+    ) -> Result:
+        ticket = await self.pacer.acquire(chat, broadcast=rate_limit_args == BROADCAST)
+        try:
+            return await callback(*args, **kwargs)
+        finally:
+            self.pacer.done(ticket)

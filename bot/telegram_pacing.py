@@ -4,15 +4,19 @@ Telegram allows about 30 messages a second overall and 20 a minute in one group.
 the bot starts itself (reminders, announcements, hand-offs) wait for room in the overall window;
 a direct answer to a user never waits for it, but it is counted there, so broadcasts make room
 for people. Every message to a group, answer or broadcast, waits for room in that group's window.
-The clock and the sleep are injected, so the rules are tested without waiting.
+
+A message counts from the moment it may leave until its request has completed, and then as
+sent at completion: Telegram counts on arrival, which lies somewhere in between, so requests
+that queue in the HTTP client cannot bunch up into a burst at the server. The clock and the
+sleep are injected, so the rules are tested without waiting.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
+import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -30,32 +34,50 @@ class Limit:
 BROADCAST_LIMIT = Limit(25, 1.0)
 GROUP_LIMIT = Limit(20, 60.0)
 SWEEP_AT = 1024
+# How often a message waiting only for requests still in flight looks again.
+IN_FLIGHT_POLL = 0.05
+
+
+class Slot:
+    """One message in a window: in flight (``at`` is infinite) or sent at ``at``."""
+
+    __slots__ = ("at",)
+
+    def __init__(self) -> None:
+        self.at = math.inf
 
 
 class SlidingWindow:
-    """The moments of recent messages, and how long until one more fits under a limit."""
+    """The recent messages, and how long until one more fits under a limit."""
 
     def __init__(self, limit: Limit | None) -> None:
         self.limit = limit  # None: no count limit, only holds
-        self._times: deque[float] = deque()
+        self._slots: list[Slot] = []
         self._held_until = 0.0
 
     def delay(self, now: float) -> float:
         """Seconds to wait before one more message fits (0 when it fits now)."""
-        self._forget(now)
         wait = self._held_until - now
         if self.limit is None:
             return max(wait, 0.0)
-        excess = len(self._times) - self.limit.count
+        self._forget(now)
+        excess = len(self._slots) - self.limit.count
         if excess >= 0:
             # Forced records (answers that did not wait) may overfill the window: wait until
             # enough of the oldest have left it.
-            wait = max(wait, self._times[excess] + self.limit.seconds - now)
+            blocking = sorted(slot.at for slot in self._slots)[excess]
+            # One still in flight has not even arrived yet: look again shortly.
+            free_in = (
+                IN_FLIGHT_POLL if blocking == math.inf else blocking + self.limit.seconds - now
+            )
+            wait = max(wait, free_in)
         return max(wait, 0.0)
 
-    def record(self, now: float) -> None:
+    def record(self) -> Slot:
+        slot = Slot()
         if self.limit is not None:
-            self._times.append(now)
+            self._slots.append(slot)
+        return slot
 
     def hold(self, until: float) -> None:
         """Nothing fits before ``until`` (Telegram said: retry after)."""
@@ -64,13 +86,18 @@ class SlidingWindow:
     def idle(self, now: float) -> bool:
         """True when the window remembers nothing that still matters (it may be dropped)."""
         self._forget(now)
-        return not self._times and self._held_until <= now
+        return not self._slots and self._held_until <= now
 
     def _forget(self, now: float) -> None:
-        if self.limit is None:
-            return
-        while self._times and self._times[0] <= now - self.limit.seconds:
-            self._times.popleft()
+        horizon = now - (self.limit.seconds if self.limit else 0.0)
+        self._slots = [slot for slot in self._slots if slot.at > horizon]
+
+
+@dataclass
+class Ticket:
+    """Permission for one message; hand it back with ``Pacer.done`` when the request ends."""
+
+    slots: list[Slot] = field(default_factory=list)
 
 
 class Pacer:
@@ -92,22 +119,25 @@ class Pacer:
         # Broadcasts queue for the overall window one by one, first come first served.
         self._broadcast_turn = asyncio.Lock()
 
-    async def acquire(self, chat: int | None, *, broadcast: bool) -> None:
-        """Wait until a message to ``chat`` may leave, and count it as sent."""
+    async def acquire(self, chat: int | None, *, broadcast: bool) -> Ticket:
+        """Wait until a message to ``chat`` may leave, and count it from now on."""
         if not broadcast:
             await self._wait_for_chat(chat)
-            self._record(chat, self._clock())
-            return
+            return self._record(chat)
         while True:
             await self._wait_for_chat(chat)
             async with self._broadcast_turn:
                 while (wait := self._overall.delay(self._clock())) > 0:
                     await self._sleep(wait)
-                now = self._clock()
                 # A direct answer may have taken the chat's last place while we queued.
-                if self._chat_delay(chat, now) <= 0:
-                    self._record(chat, now)
-                    return
+                if self._chat_delay(chat, self._clock()) <= 0:
+                    return self._record(chat)
+
+    def done(self, ticket: Ticket) -> None:
+        """The request ended: its message counts as sent now, and leaves the windows later."""
+        now = self._clock()
+        for slot in ticket.slots:
+            slot.at = now
 
     def hold(self, chat: int | None, seconds: float) -> None:
         """Telegram asked to wait: nothing more goes to ``chat`` (or anywhere) until then."""
@@ -134,12 +164,13 @@ class Pacer:
         window = self._chats.get(chat) if chat is not None else None
         return window.delay(now) if window is not None else 0.0
 
-    def _record(self, chat: int | None, now: float) -> None:
-        self._overall.record(now)
+    def _record(self, chat: int | None) -> Ticket:
+        ticket = Ticket([self._overall.record()])
         window = self._window(chat)
         if window is not None:
-            window.record(now)
-        self._drop_idle(now)
+            ticket.slots.append(window.record())
+        self._drop_idle(self._clock())
+        return ticket
 
     def _window(self, chat: int | None) -> SlidingWindow | None:
         if chat is None:

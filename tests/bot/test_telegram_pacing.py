@@ -24,14 +24,19 @@ def pacer(vt: VirtualTime, broadcast: Limit = BROADCAST_LIMIT) -> Pacer:
 
 
 async def send_at(vt: VirtualTime, p: Pacer, chat: int, *, broadcast: bool) -> float:
-    await p.acquire(chat, broadcast=broadcast)
+    """Acquire, then complete at once (a request that takes no time); when it went."""
+    p.done(await p.acquire(chat, broadcast=broadcast))
     return vt.now
+
+
+def sent(window: SlidingWindow, at: float) -> None:
+    window.record().at = at
 
 
 def test_window_counts_only_the_last_period() -> None:
     window = SlidingWindow(Limit(20, 60.0))
     for _ in range(20):
-        window.record(0.0)
+        sent(window, 0.0)
     assert window.delay(0.0) == 60.0
     assert window.delay(30.0) == 30.0
     assert window.delay(60.0) == 0.0
@@ -40,7 +45,7 @@ def test_window_counts_only_the_last_period() -> None:
 def test_window_overfilled_by_forced_records_waits_for_enough_to_leave() -> None:
     window = SlidingWindow(Limit(2, 1.0))
     for moment in (0.0, 0.2, 0.4, 0.6):
-        window.record(moment)
+        sent(window, moment)
     # Four in the window, room for two: the third oldest (0.4) must leave first.
     assert window.delay(0.6) == 0.4 + 1.0 - 0.6
 
@@ -51,6 +56,32 @@ def test_window_hold_delays_even_when_empty() -> None:
     assert window.delay(1.0) == 4.0
     assert window.delay(5.0) == 0.0
     assert window.idle(5.0)
+
+
+def test_a_message_in_flight_counts_until_it_completes() -> None:
+    window = SlidingWindow(Limit(1, 1.0))
+    slot = window.record()
+    assert window.delay(100.0) > 0  # still in flight long after it started: no room yet
+    slot.at = 100.0
+    assert window.delay(100.5) == 0.5  # counted as sent when it completed
+    assert window.delay(101.0) == 0.0
+
+
+async def test_slow_requests_hold_back_the_next_broadcasts() -> None:
+    vt = VirtualTime()
+    p = pacer(vt, broadcast=Limit(2, 1.0))
+
+    async def slow_send(chat: int) -> float:
+        ticket = await p.acquire(chat, broadcast=True)
+        started = vt.now
+        await vt.sleep(3.0)  # the request takes 3 s to complete
+        p.done(ticket)
+        return started
+
+    starts = await vt.run(*(slow_send(-(6000 + i)) for i in range(4)))
+    # The third may start only 1 s after the first two completed, not 1 s after they started.
+    assert starts[:2] == [0.0, 0.0]
+    assert min(starts[2:]) >= 4.0
 
 
 async def test_a_group_gets_twenty_messages_a_minute_then_waits() -> None:
@@ -84,7 +115,7 @@ async def test_broadcasts_leave_in_the_order_they_were_queued() -> None:
     order: list[int] = []
 
     async def send(chat: int) -> None:
-        await p.acquire(chat, broadcast=True)
+        p.done(await p.acquire(chat, broadcast=True))
         order.append(chat)
 
     chats = [-(3000 + i) for i in range(7)]
