@@ -308,7 +308,8 @@ class TelegramPlatform:
         """Post a broadcast (reminder, announcement, hand-off), paced; errors are logged."""
         chat_id = chat_id_of(chat)
         if chat_id is None:
-            log.warning("not a Telegram chat, nothing sent: %s", chat.split(":", 1)[0])
+            # Callers may hand every platform every linked chat; another platform's is not ours.
+            log.debug("not a Telegram chat, nothing sent: %s", chat.split(":", 1)[0])
             return
         if self._app is None:
             log.warning("Telegram is not running; a broadcast was not sent")

@@ -261,3 +261,15 @@ async def test_no_log_line_shows_the_token_even_at_debug(
     secret_half = TOKEN.split(":", 1)[1]
     assert [r for r in caplog.records if secret_half in r.getMessage()] == []
     assert secret_half not in caplog.text
+
+
+async def test_commands_in_one_chat_are_answered_in_order(bot: Bot) -> None:
+    bot.fake.push_message("/join Xinhua Rd", user=ALICE)
+    bot.fake.push_message("/profile", user=ALICE)
+    bot.fake.push_message("/profile skills interviews", user=ALICE)
+    await bot.fake.wait_for(lambda: len(bot.fake.texts(42)) == 3, what="three answers")
+    joined, profile, saved = bot.fake.texts(42)
+    assert "You are now a volunteer" in joined
+    assert "Neighborhood: Xinhua Rd" in profile
+    assert "Skills: (not set)" in profile
+    assert saved.startswith("Saved.")
