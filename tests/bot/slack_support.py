@@ -71,7 +71,8 @@ async def post(
     headers = {"Content-Type": content_type}
     if secret is not None:
         headers.update(sign(secret, body, timestamp))
-    async with aiohttp.ClientSession() as session, session.post(
-        url, data=body.encode(), headers=headers
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body.encode(), headers=headers) as response,
+    ):
         return response.status, await response.text()

@@ -19,8 +19,6 @@ from bot.reply import Attachment, Button, Reply
 from bot.slack import SlackPlatform
 from circles.network import Network
 from circles.unit_of_work import UnitOfWork
-from tests.fakes.slack_api import TEAM, Call, FakeSlackAPI, FakeUser
-from tests.fakes.slack_payloads import action_form, block_action, command_form, home_opened
 from tests.bot.slack_support import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -29,6 +27,8 @@ from tests.bot.slack_support import (
     serving,
     slack_config,
 )
+from tests.fakes.slack_api import TEAM, Call, FakeSlackAPI, FakeUser
+from tests.fakes.slack_payloads import action_form, block_action, command_form, home_opened
 
 PDF = b"%PDF-1.4 fake kit"
 
@@ -38,7 +38,9 @@ def where_am_i(ctx: CommandContext, args: Args) -> Reply:
 
 
 def a_file(ctx: CommandContext, args: Args) -> Reply:
-    return Reply("here <!channel> & co", attachments=(Attachment("kit.pdf", "application/pdf", PDF),))
+    return Reply(
+        "here <!channel> & co", attachments=(Attachment("kit.pdf", "application/pdf", PDF),)
+    )
 
 
 @pytest.fixture
@@ -106,7 +108,9 @@ def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
 
 
-async def test_start_checks_the_token_with_auth_test(slack: SlackPlatform, fake: FakeSlackAPI) -> None:
+async def test_start_checks_the_token_with_auth_test(
+    slack: SlackPlatform, fake: FakeSlackAPI
+) -> None:
     [call] = fake.calls_to("auth.test")
     assert call.token == BOT_TOKEN
     assert (slack.team, slack.bot_user) == (TEAM, "UBOT")
@@ -253,9 +257,7 @@ async def test_app_home_shows_welcome_and_open_roles_with_claim_buttons(
     assert "Type /can help" in texts(view["blocks"])
 
 
-async def test_app_home_lists_your_roles_once_you_hold_one(
-    fake: FakeSlackAPI, url: str
-) -> None:
+async def test_app_home_lists_your_roles_once_you_hold_one(fake: FakeSlackAPI, url: str) -> None:
     await command(fake, url, "join")
     await command(fake, url, "claim research/interviewer")
     await post(url, json.dumps(home_opened("UALICE")), content_type="application/json")

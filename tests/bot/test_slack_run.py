@@ -267,8 +267,12 @@ async def test_tokens_and_secret_never_reach_the_logs(tmp_path: Path) -> None:
         async with canbot_run(tmp_path, fake) as running:
             await slash(running, fake, "join", "ULOG")
             await slash(running, fake, "claim nosuch/role", "ULOG")
-            await post(running.url, command_form("join", user="ULOG", response_url="x"), secret="bad")
-            await post(running.url, json.dumps(home_opened("ULOG")), content_type="application/json")
+            await post(
+                running.url, command_form("join", user="ULOG", response_url="x"), secret="bad"
+            )
+            await post(
+                running.url, json.dumps(home_opened("ULOG")), content_type="application/json"
+            )
             await fake.wait_for("views.publish")
             code = await running.stop()
         logs = "".join(running.output)

@@ -113,7 +113,7 @@ async def test_the_socket_mode_request_path_without_a_network(
         volunteer = s.volunteers.by_identity(f"slack:{TEAM}:UALICE")
     assert volunteer is not None and volunteer.neighborhood == "Xuhui"
     await platform.stop()
-    await handler.client.close()
+    await handler.client.close()  # type: ignore[no-untyped-call]
 
 
 async def test_no_token_reaches_the_logs_even_at_debug_level(

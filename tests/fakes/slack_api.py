@@ -193,7 +193,7 @@ class FakeSlackAPI:
         user = self.users.get(user_id)
         if user is None:
             return {"ok": False, "error": "user_not_found"}
-        data = {"id": user_id, "team_id": TEAM, "name": user.name, "real_name": user.name}
+        data: dict[str, Any] = {"id": user_id, "team_id": TEAM, "name": user.name}
         data["profile"] = {"display_name": user.display_name, "real_name": user.name}
         if str(params.get("include_locale")).lower() in ("true", "1"):
             data["locale"] = user.locale
@@ -207,7 +207,10 @@ class FakeSlackAPI:
         return {"ok": True, "upload_url": f"{self.root}/upload/{file_id}", "file_id": file_id}
 
     def _files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in params["files"]]}
+        return {
+            "ok": True,
+            "files": [{"id": f["id"], "title": f["title"]} for f in params["files"]],
+        }
 
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}

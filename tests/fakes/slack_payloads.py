@@ -1,4 +1,4 @@
-"""What Slack sends an app: slash command forms, block_actions, events, and v0 request signatures."""
+"""What Slack sends an app: slash command forms, block_actions, events, v0 signatures."""
 
 from __future__ import annotations
 
