@@ -226,6 +226,12 @@ class SlackPlatform:
 
     async def _respond(self, invocation: Invocation, payload: dict[str, Any], **how: Any) -> None:
         """Post to the request's response_url (the one way to answer in an ephemeral message)."""
+        if not invocation.response_url:
+            # Slack always sends one with a command; without it, an ephemeral post still works.
+            await self.client.chat_postEphemeral(
+                channel=invocation.channel, user=invocation.user, **payload
+            )
+            return
         webhook = AsyncWebhookClient(invocation.response_url, logger=log)
         answer = await webhook.send_dict({**payload, **how})
         if answer.status_code != 200:

@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -28,7 +29,13 @@ from tests.bot.slack_support import (
     slack_config,
 )
 from tests.fakes.slack_api import TEAM, Call, FakeSlackAPI, FakeUser
-from tests.fakes.slack_payloads import action_form, block_action, command_form, home_opened
+from tests.fakes.slack_payloads import (
+    action_form,
+    block_action,
+    command_fields,
+    command_form,
+    home_opened,
+)
 
 PDF = b"%PDF-1.4 fake kit"
 
@@ -337,3 +344,14 @@ async def test_no_secret_reaches_the_logs_even_at_debug_level(
     assert "refused a request" in caplog.text and "files.completeUploadExternal" in caplog.text
     for secret in (BOT_TOKEN, SIGNING_SECRET):
         assert secret not in caplog.text
+
+
+async def test_without_a_response_url_the_answer_is_posted_ephemeral(
+    fake: FakeSlackAPI, url: str
+) -> None:
+    fields = command_fields("circles", user="UALICE", response_url="")
+    status, _ = await post(url, urlencode(fields))
+    assert status == 200
+    posted = await fake.wait_for("chat.postEphemeral")
+    assert (posted.params["channel"], posted.params["user"]) == ("C0GENERAL", "UALICE")
+    assert "research" in texts(posted.params["blocks"])
