@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
@@ -50,14 +51,25 @@ def a_file(ctx: CommandContext, args: Args) -> Reply:
     )
 
 
+GATE = threading.Event()
+
+
+def slow(ctx: CommandContext, args: Args) -> Reply:
+    """A command that cannot finish until the test opens the gate."""
+    if not GATE.wait(timeout=30):
+        raise AssertionError("the gate never opened")
+    return Reply("finally done")
+
+
 @pytest.fixture
 def test_dispatcher(uow: UnitOfWork, catalogs: Catalogs, network: Network) -> Dispatcher:
-    """The real commands plus two probes: where the actor is, and a reply carrying a file."""
+    """The real commands plus probes: where the actor is, a reply with a file, a slow one."""
     registry = Registry(
         [
             *build_registry(),
             Command("whereami", "whereami", "probe", Who.ANYONE, where_am_i),
             Command("file", "file", "probe", Who.ANYONE, a_file),
+            Command("slow", "slow", "probe", Who.ANYONE, slow),
         ]
     )
     return Dispatcher(registry, uow, catalogs, Config(network=network))
@@ -156,6 +168,19 @@ async def test_a_slash_command_is_acked_empty_then_answered_by_response_url(
     assert "research" in texts(answer.params["blocks"])
     assert "/can circles" in texts(answer.params["blocks"])  # the context line
     assert answer.params["text"]  # a notification fallback
+
+
+async def test_slack_gets_its_ack_before_the_command_has_finished(
+    fake: FakeSlackAPI, url: str
+) -> None:
+    GATE.clear()
+    body = command_form("slow", user="UALICE", response_url=fake.response_url("slow"))
+    status, text = await post(url, body)  # returns while the command is still blocked
+    assert (status, text) == (200, "")
+    assert fake.calls_to("response") == []
+    GATE.set()
+    answer = await fake.wait_for("response", lambda c: c.path.endswith("slow"))
+    assert "finally done" in texts(answer.params["blocks"])
 
 
 async def test_can_alone_is_help(fake: FakeSlackAPI, url: str) -> None:
