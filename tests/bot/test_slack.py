@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -139,14 +141,7 @@ async def test_a_refused_token_stops_the_start_with_one_line(
     fake: FakeSlackAPI, dispatcher: Dispatcher, network: Network
 ) -> None:
     config = slack_config(fake, network)
-    config = Config(
-        network=network,
-        slack=type(config.slack)(
-            bot_token="xoxb-wrong-token-9999",
-            signing_secret=SIGNING_SECRET,
-            api_base_url=fake.api_base_url,
-        ),
-    )
+    config = Config(network=network, slack=replace(config.slack, bot_token="xoxb-wrong-9999"))
     with pytest.raises(ConfigError) as raised:
         await SlackPlatform(config, dispatcher).start()
     assert str(raised.value) == "slack.bot_token: Slack refused it (invalid_auth)"
@@ -380,3 +375,25 @@ async def test_without_a_response_url_the_answer_is_posted_ephemeral(
     posted = await fake.wait_for("chat.postEphemeral")
     assert (posted.params["channel"], posted.params["user"]) == ("C0GENERAL", "UALICE")
     assert "research" in texts(posted.params["blocks"])
+
+
+def test_http_mode_refuses_to_run_without_a_signing_secret(
+    fake: FakeSlackAPI, dispatcher: Dispatcher, network: Network
+) -> None:
+    config = slack_config(fake, network)
+    unsigned = Config(network=network, slack=replace(config.slack, signing_secret=""))
+    with pytest.raises(ConfigError, match=r"^slack\.signing_secret"):
+        SlackPlatform(unsigned, dispatcher)
+
+
+async def test_stop_lets_an_answer_under_way_finish(
+    fake: FakeSlackAPI, test_dispatcher: Dispatcher, network: Network
+) -> None:
+    GATE.clear()
+    async with running_platform(fake, test_dispatcher, network) as platform:
+        async with serving(platform) as events:
+            body = command_form("slow", user="UALICE", response_url=fake.response_url("drain"))
+            assert (await post(events, body))[0] == 200
+        asyncio.get_running_loop().call_soon(GATE.set)
+    # stop() returned only after the slow command's answer went out
+    assert [c.path for c in fake.calls_to("response")] == ["/response/drain"]
