@@ -213,9 +213,7 @@ def _network(section: Mapping[str, Any]) -> Network:
 def _storage(section: Mapping[str, Any]) -> StorageConfig:
     url = _text(section, "url", "storage", StorageConfig.url)
     if not (url.startswith("tinydb://") and len(url) > len("tinydb://")) and url != "memory://":
-        raise ConfigError(
-            f"storage.url: '{url}' is not supported (use tinydb://PATH or memory://)"
-        )
+        raise ConfigError(f"storage.url: '{url}' is not supported (use tinydb://PATH or memory://)")
     return StorageConfig(url=url)
 
 

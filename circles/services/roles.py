@@ -74,7 +74,9 @@ def release_role(uow: UnitOfWork, actor: Actor, ref: str) -> RoleChange:
         volunteer = s.require_volunteer(actor.identity)
         circle, role = find_role(s, ref)
         if volunteer.id not in role.holders:
-            raise Conflict(N_("You do not hold {circle}/{role}."), circle=circle.slug, role=role.slug)
+            raise Conflict(
+                N_("You do not hold {circle}/{role}."), circle=circle.slug, role=role.slug
+            )
         role = circle.drop_role(role.slug, volunteer.id)
         s.circles.save(circle)
         s.commit()
