@@ -146,28 +146,18 @@ def myroles(ctx: CommandContext, args: Args) -> Reply:
 
 
 def assign(ctx: CommandContext, args: Args) -> Reply:
-    t = ctx.t
     change = role_services.assign_role(ctx.uow, ctx.actor, args["role"], args["volunteer"])
-    return Reply(
-        t(
-            "{name} now holds {circle}/{role}.",
-            name=change.volunteer.name,
-            circle=change.circle.slug,
-            role=change.role.slug,
-        )
-    )
+    return _holder_changed(ctx.t, N_("{name} now holds {circle}/{role}."), change)
 
 
 def unassign(ctx: CommandContext, args: Args) -> Reply:
-    t = ctx.t
     change = role_services.unassign_role(ctx.uow, ctx.actor, args["role"], args["volunteer"])
+    return _holder_changed(ctx.t, N_("{name} no longer holds {circle}/{role}."), change)
+
+
+def _holder_changed(t: Translator, message: str, change: role_services.RoleChange) -> Reply:
     return Reply(
-        t(
-            "{name} no longer holds {circle}/{role}.",
-            name=change.volunteer.name,
-            circle=change.circle.slug,
-            role=change.role.slug,
-        )
+        t(message, name=change.volunteer.name, circle=change.circle.slug, role=change.role.slug)
     )
 
 
