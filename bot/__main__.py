@@ -1,4 +1,4 @@
-"""The `canbot` command line: run, chat, export, import, check, demo."""
+"""The `canbot` command line: run, chat, export, import, check, demo, slack-manifest."""
 
 from __future__ import annotations
 
@@ -141,6 +141,21 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_slack_manifest(config: Config, args: argparse.Namespace) -> int:
+    import yaml
+
+    from bot.commands.catalog import build_registry
+    from bot.slack_manifest import build_manifest
+
+    socket = args.socket or bool(config.slack.app_token)
+    manifest = build_manifest(config, build_registry(), socket=socket)
+    if args.json:
+        sys.stdout.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=1000))
+    return 0
+
+
 COMMANDS = {
     "run": cmd_run,
     "chat": cmd_chat,
@@ -148,6 +163,7 @@ COMMANDS = {
     "import": cmd_import,
     "check": cmd_check,
     "demo": cmd_demo,
+    "slack-manifest": cmd_slack_manifest,
 }
 
 
@@ -170,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE")
     with_config("check", "validate the config and say what would run")
     with_config("demo", "seed a demo network")
+    manifest = with_config("slack-manifest", "print the Slack app manifest (see docs/slack.md)")
+    manifest.add_argument(
+        "--socket", action="store_true", help="Socket Mode (default: when slack.app_token is set)"
+    )
+    manifest.add_argument("--json", action="store_true", help="JSON instead of YAML")
     return parser
 
 
