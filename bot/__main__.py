@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
-from bot.bootstrap import build_runtime, control_socket_path, store_path
+from bot.bootstrap import build_runtime, control_socket_path
 from bot.config import Config, ConfigError, load_config
 from bot.console import chat_loop
 from bot.control import ControlClient, console_actor
@@ -105,10 +105,14 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
 def cmd_check(config: Config, args: argparse.Namespace) -> int:
     tg, sl = config.telegram, config.slack
     print(f"config: {config.source} is valid")
-    print(f"network: {config.network.name}, {config.network.timezone}, "
-          f"language {config.network.language}, {len(config.network.admins)} admin(s)")
+    print(
+        f"network: {config.network.name}, {config.network.timezone}, "
+        f"language {config.network.language}, {len(config.network.admins)} admin(s)"
+    )
     print(f"store: {config.storage.url}")
-    print(f"web portal: http://{config.web.host}:{config.web.port} (links: {config.web.public_url})")
+    print(
+        f"web portal: http://{config.web.host}:{config.web.port} (links: {config.web.public_url})"
+    )
     if tg.enabled:
         where = tg.base_url or "api.telegram.org"
         print(f"telegram: on, {tg.mode} mode, Bot API at {where}")
