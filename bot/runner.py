@@ -9,9 +9,10 @@ from collections.abc import Sequence
 
 from bot.bootstrap import Runtime, control_socket_path
 from bot.control import ControlServer
-from bot.platform import Platform
+from bot.platform import Platform, ServesWeb
+from bot.slack import SlackPlatform
 from bot.telegram import TelegramPlatform
-from bot.web import WebPortal, build_web_app
+from bot.web import WebPortal, add_routes, build_web_app
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,8 @@ def build_platforms(runtime: Runtime) -> list[Platform]:
     platforms: list[Platform] = []
     if runtime.config.telegram.enabled:
         platforms.append(TelegramPlatform(runtime.config.telegram, runtime.dispatcher))
+    if runtime.config.slack.enabled:
+        platforms.append(SlackPlatform(runtime.config, runtime.dispatcher))
     return platforms
 
 
@@ -32,16 +35,21 @@ async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     started: list[Platform] = []
+    # Built before anything starts: routes must be mounted before the portal listens.
+    web_app = build_web_app(runtime.uow)
+    platforms = build_platforms(runtime) if platforms is None else platforms
+    for platform in platforms:
+        if isinstance(platform, ServesWeb):
+            add_routes(web_app, platform.web_routes())
     control = None
     socket_path = control_socket_path(config)
     if socket_path is not None:
         control = ControlServer(socket_path, runtime.dispatcher.handle, runtime.uow)
         await control.start()
-    portal = WebPortal(build_web_app(runtime.uow), config.web.host, config.web.port)
+    portal = WebPortal(web_app, config.web.host, config.web.port)
     try:
         port = await portal.start()
         print(f"Web portal on http://{config.web.host}:{port}", flush=True)
-        platforms = build_platforms(runtime) if platforms is None else platforms
         for platform in platforms:
             await platform.start()
             started.append(platform)
