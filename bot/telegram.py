@@ -150,6 +150,25 @@ class TelegramPlatform:
             logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
         app = self._build()
         try:
+            await self._initialize(app)
+            self._app = app
+            self.username = app.bot.username
+            await self._set_menu()
+            if self._config.mode == "webhook":
+                await self._start_webhook(app)
+            else:
+                await self._updater(app).start_polling(
+                    timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
+                )
+            await app.start()
+        except BaseException:
+            await self.stop()  # the runner only stops what started
+            raise
+        log.info("Telegram bot @%s is up (%s mode)", self.username, self._config.mode)
+
+    async def _initialize(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Ask the Bot API who we are; a refusal becomes one clear line without the token."""
+        try:
             await app.initialize()
         except TelegramError as error:
             await app.bot.shutdown()  # close the HTTP clients initialize opened
@@ -159,17 +178,6 @@ class TelegramPlatform:
             raise ConfigError(
                 f"telegram: cannot reach the Bot API at {where} ({type(error).__name__})"
             ) from None
-        self._app = app
-        self.username = app.bot.username
-        await self._set_menu()
-        if self._config.mode == "webhook":
-            await self._start_webhook(app)
-        else:
-            await self._updater(app).start_polling(
-                timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
-            )
-        await app.start()
-        log.info("Telegram bot @%s is up (%s mode)", self.username, self._config.mode)
 
     async def stop(self) -> None:
         app = self._app
@@ -219,7 +227,13 @@ class TelegramPlatform:
         config = self._config
         # We bind the socket ourselves and hand it over (PTB accepts a ready socket), so that
         # port 0 works and the bound port can be told.
-        sock = socket.create_server((config.listen, config.port))
+        try:
+            sock = socket.create_server((config.listen, config.port))
+        except OSError as error:
+            raise ConfigError(
+                f"telegram.port: cannot listen on {config.listen}:{config.port} "
+                f"({error.strerror or error})"
+            ) from None
         sock.setblocking(False)
         self._webhook_socket = sock
         self.webhook_port = int(sock.getsockname()[1])

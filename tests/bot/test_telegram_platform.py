@@ -9,8 +9,9 @@ at DEBUG, shows the token.
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -273,3 +274,27 @@ async def test_commands_in_one_chat_are_answered_in_order(bot: Bot) -> None:
     assert "Neighborhood: Xinhua Rd" in profile
     assert "Skills: (not set)" in profile
     assert saved.startswith("Saved.")
+
+
+async def test_a_webhook_port_in_use_fails_start_with_one_clear_line() -> None:
+    fake = FakeTelegramAPI(TOKEN)
+    await fake.start()
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        telegram = TelegramConfig(
+            token=TOKEN,
+            base_url=fake.base_url,
+            mode="webhook",
+            webhook_url="https://bot.example.org/hook",
+            secret_token="s3cret",
+            port=port,
+        )
+        runtime = build_runtime(replace(config_for(fake.base_url), telegram=telegram))
+        platform = TelegramPlatform(telegram, runtime.dispatcher)
+        try:
+            with pytest.raises(ConfigError, match=f"cannot listen on 127.0.0.1:{port}"):
+                await platform.start()
+        finally:
+            runtime.close()
+            await fake.stop()
+    await platform.stop()  # already stopped by the failed start: nothing left to do
