@@ -99,7 +99,11 @@ class CanbotRun:
             asyncio.create_task(self._read(self._process.stdout)),
             asyncio.create_task(self._read(self._process.stderr)),
         ]
-        await self.wait_for_line("canbot is running")
+        try:
+            await self.wait_for_line("canbot is running")
+        except BaseException:
+            await self.stop()  # __aexit__ does not run when __aenter__ fails
+            raise
         return self
 
     async def __aexit__(self, *exc: object) -> None:
