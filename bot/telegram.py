@@ -25,7 +25,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -45,6 +45,7 @@ from bot.telegram_limiter import BROADCAST, PacingRateLimiter
 from bot.telegram_menu import menu
 from bot.telegram_update import incoming_click, incoming_message
 from circles.actor import Actor
+from circles.services.chats import move_chat
 from circles.text import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -214,6 +215,7 @@ class TelegramPlatform:
         app.add_handler(CommandHandler(names, self._on_message, filters=only_new))
         app.add_handler(MessageHandler(only_new & filters.TEXT, self._on_message))
         app.add_handler(CallbackQueryHandler(self._on_click))
+        app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
         app.add_error_handler(self._on_error)
         return app
 
@@ -299,6 +301,19 @@ class TelegramPlatform:
             if not reply.error and click.chat_id is not None:
                 await self._deliver(click.chat_id, reply, broadcast=False)
 
+    async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None and message.migrate_to_chat_id:
+            await self._move(message.chat.id, message.migrate_to_chat_id)
+
+    async def _move(self, old: int, new: int) -> None:
+        """A group became a supergroup with a new id: linked circles follow it."""
+        moved = await self._in_executor(
+            move_chat, self._dispatcher.uow, f"{PREFIX}{old}", f"{PREFIX}{new}"
+        )
+        if moved:
+            log.info("a linked Telegram group got a new id; moved %d circle link(s)", len(moved))
+
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
         log.error(
@@ -346,6 +361,19 @@ class TelegramPlatform:
         return InlineKeyboardMarkup(rows) if rows else None
 
     async def _deliver(
+        self, chat_id: int, reply: Reply, *, broadcast: bool, quote: int | None = None
+    ) -> None:
+        """Send the reply; a group that became a supergroup is followed to its new id."""
+        try:
+            await self._deliver_to(chat_id, reply, broadcast=broadcast, quote=quote)
+        except ChatMigrated as moved:
+            await self._move(chat_id, moved.new_chat_id)
+            try:
+                await self._deliver_to(moved.new_chat_id, reply, broadcast=broadcast)
+            except ChatMigrated:
+                log.warning("Telegram moved a group twice in a row; a reply was not sent")
+
+    async def _deliver_to(
         self, chat_id: int, reply: Reply, *, broadcast: bool, quote: int | None = None
     ) -> None:
         """Send the text (in parts if long, the keyboard on the last) and then each file."""
@@ -416,6 +444,8 @@ class TelegramPlatform:
         """Await a Bot API call; Telegram's refusals are logged and never stop the bot."""
         try:
             await request
+        except ChatMigrated:
+            raise  # _deliver follows the group to its new id
         except Forbidden as error:
             log.warning("Telegram refused %s (forbidden): %s", method, error)
             return False

@@ -59,3 +59,23 @@ def unlink_chat(uow: UnitOfWork, actor: Actor, circle_slug: str) -> ChatLink:
         s.circles.save(circle)
         s.commit()
         return ChatLink(circle, chat, changed=True)
+
+
+def move_chat(uow: UnitOfWork, old: str, new: str) -> list[str]:
+    """A chat got a new id (a Telegram group became a supergroup): its circles follow it.
+
+    The platform reports this itself, so no one's permission is asked; returns the circles
+    that were changed.
+    """
+    moved: list[str] = []
+    with uow.begin() as s:
+        for circle in s.circles.all():
+            if old not in circle.chats:
+                continue
+            chats = [new if chat == old else chat for chat in circle.chats]
+            circle.chats = list(dict.fromkeys(chats))  # the new id may be linked already
+            s.circles.save(circle)
+            moved.append(circle.slug)
+        if moved:
+            s.commit()
+    return moved

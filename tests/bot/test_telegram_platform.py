@@ -21,6 +21,7 @@ from bot.config import Config, ConfigError, StorageConfig, TelegramConfig
 from bot.reply import Attachment, Button, Reply
 from bot.telegram import TelegramPlatform, chat_id_of, file_url_for, split_text
 from bot.telegram_limiter import BROADCAST, PacingRateLimiter
+from circles.actor import Actor
 from circles.network import Network
 from tests.bot.telegram_harness import ADA, ALICE, BOB, GROUP, TOKEN
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -298,3 +299,36 @@ async def test_a_webhook_port_in_use_fails_start_with_one_clear_line() -> None:
             runtime.close()
             await fake.stop()
     await platform.stop()  # already stopped by the failed start: nothing left to do
+
+
+def link(bot: Bot, chat: int, circle: str = "research") -> None:
+    admin = Actor(f"telegram:{ADA['id']}", "Ada", chat=f"telegram:{chat}", in_group=True)
+    bot.runtime.dispatcher.handle(admin, "join")
+    assert not bot.runtime.dispatcher.handle(admin, f"link {circle}").error
+
+
+def chats_of(bot: Bot, circle: str = "research") -> list[str]:
+    with bot.runtime.uow.begin() as s:
+        return s.circles.require(circle).chats
+
+
+async def test_a_group_that_became_a_supergroup_is_followed_to_its_new_id(bot: Bot) -> None:
+    link(bot, -5)
+    bot.fake.fail_next(
+        "sendMessage",
+        status=400,
+        description="Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=-1005,
+    )
+    await bot.platform.send("telegram:-5", Reply("Tea house in one hour"))
+    assert bot.fake.texts(-1005) == ["Tea house in one hour"]
+    assert chats_of(bot) == ["telegram:-1005"]
+
+
+async def test_the_migration_notice_in_a_group_moves_its_links(bot: Bot) -> None:
+    link(bot, -6)
+    old_group = {"id": -6, "type": "group", "title": "Research"}
+    notice = bot.fake.incoming_message("", user=ADA, chat=old_group)
+    del notice["text"]
+    bot.fake.push({"message": {**notice, "migrate_to_chat_id": -1006}})
+    await bot.fake.wait_for(lambda: chats_of(bot) == ["telegram:-1006"], what="the move")

@@ -31,6 +31,7 @@ JSON_PARAMS = {
 }
 INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "max_connections"}
 BOT_ID = 777000111
+RECHECK = 0.05
 FILE_METHODS = {"sendDocument": "document", "sendPhoto": "photo"}
 
 
@@ -60,6 +61,7 @@ class Failure:
     description: str
     retry_after: int | None
     times: int
+    migrate_to_chat_id: int | None = None
 
 
 class FakeTelegramAPI:
@@ -117,6 +119,7 @@ class FakeTelegramAPI:
         description: str = "",
         retry_after: int | None = None,
         times: int = 1,
+        migrate_to_chat_id: int | None = None,
     ) -> None:
         """Answer the next ``times`` calls of ``method`` with an error instead."""
         if status == 429 and retry_after is None:
@@ -124,7 +127,8 @@ class FakeTelegramAPI:
         text = description or (
             f"Too Many Requests: retry after {retry_after}" if status == 429 else "Bad Request"
         )
-        self._failures.setdefault(method, []).append(Failure(status, text, retry_after, times))
+        failure = Failure(status, text, retry_after, times, migrate_to_chat_id)
+        self._failures.setdefault(method, []).append(failure)
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": next(self._update_ids), **update}
@@ -202,12 +206,14 @@ class FakeTelegramAPI:
     async def wait_for(
         self, condition: Callable[[], Any], timeout: float = 15.0, what: str = "condition"
     ) -> Any:
-        """Wait until ``condition()`` is truthy (re-checked on every call the bot makes)."""
+        """Wait until ``condition()`` is truthy: re-checked on every call the bot makes, and
+        every few milliseconds for conditions on other things (the bot's store)."""
 
         async def check() -> Any:
             async with self._changed:
                 while not (result := condition()):
-                    await self._changed.wait()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._changed.wait(), RECHECK)
                 return result
 
         try:
@@ -254,6 +260,8 @@ class FakeTelegramAPI:
                 }
                 if failure.retry_after is not None:
                     body["parameters"] = {"retry_after": failure.retry_after}
+                if failure.migrate_to_chat_id is not None:
+                    body["parameters"] = {"migrate_to_chat_id": failure.migrate_to_chat_id}
                 return web.json_response(body, status=failure.status)
             handler = getattr(self, "_m_" + method, None)
             if handler is None:

@@ -6,7 +6,7 @@ import pytest
 
 from circles.actor import Actor
 from circles.errors import Conflict, Invalid, NotFound, PermissionDenied
-from circles.services.chats import link_chat, unlink_chat
+from circles.services.chats import link_chat, move_chat, unlink_chat
 from circles.services.membership import join
 from circles.unit_of_work import UnitOfWork
 from tests.conftest import ADMIN
@@ -52,3 +52,16 @@ def test_strangers_and_unknown_circles_are_refused(uow: UnitOfWork) -> None:
         link_chat(uow, admin_in(GROUP), "nowhere")
     with pytest.raises(Invalid):
         link_chat(uow, admin_in(GROUP), "Not A Slug!")
+
+
+def test_a_moved_chat_is_followed_by_every_circle_linked_to_it(uow: UnitOfWork) -> None:
+    actor = admin_in("telegram:-5")
+    join(uow, actor)
+    link_chat(uow, actor, "research")
+    link_chat(uow, actor, "content")
+    link_chat(uow, admin_in("telegram:-1005"), "content")
+    assert sorted(move_chat(uow, "telegram:-5", "telegram:-1005")) == ["content", "research"]
+    with uow.begin() as s:
+        assert s.circles.require("research").chats == ["telegram:-1005"]
+        assert s.circles.require("content").chats == ["telegram:-1005"]  # no duplicate
+    assert move_chat(uow, "telegram:-5", "telegram:-1005") == []
