@@ -15,6 +15,7 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "license": "许可",
         "scan": "扫码获取最新版本、换参数、下载 PDF",
         "qr": "二维码",
+        "qr_line": "二维码：<{url}>（{scan}）",
         "separator": " · ",
     },
     "en": {
@@ -23,6 +24,7 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "license": "License",
         "scan": "Scan for the latest version, other settings and the PDF",
         "qr": "QR code",
+        "qr_line": "QR code: <{url}> ({scan})",
         "separator": " · ",
     },
 }
@@ -66,10 +68,13 @@ class Header:
 
     def markdown(self) -> str:
         """The header as Markdown, with the QR reference line (the QR itself is in HTML/PDF)."""
+        qr_line = self.labels["qr_line"].format(
+            url=self.url, scan=escape_markdown(self.labels["scan"])
+        )
         return (
             f"# {escape_markdown(self.title)}\n\n"
             f"> {escape_markdown(self.summary)}\n\n"
             f"{escape_markdown(self.meta_line())}\n\n"
-            f"{self.labels['qr']}: <{self.url}> ({escape_markdown(self.labels['scan'])})\n\n"
+            f"{qr_line}\n\n"
             "---\n\n"
         )

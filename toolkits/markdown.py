@@ -6,6 +6,7 @@ Kits are written in CommonMark with tables and a few ``::: name`` blocks for pri
 - ``::: page``  a section that starts on a new page
 - ``::: note``  a boxed tip
 - ``::: card``  a cut-out card with a dashed border
+- ``::: checklist``  lists without bullets, for items that start with a box (□)
 
 Raw HTML and images are turned off, so Markdown from a kit or a parameter can never inject
 markup, scripts or fetches into the HTML and PDF.
@@ -22,7 +23,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.container import container_plugin
 
-BLOCKS = ("sign", "page", "note", "card")
+BLOCKS = ("sign", "page", "note", "card", "checklist")
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
 _LINE_START = re.compile(r"^(\d*)([-+=.)])")
