@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from toolkits.errors import KitRenderError
 
 
@@ -18,10 +16,9 @@ def html_to_pdf(html: str) -> bytes:
             "PDF output is not available on this server: {detail}.",
             detail=" ".join(str(error).split())[:200],
         ) from error
-    options: dict[str, Any] = {}
-    fetcher_class = getattr(weasyprint, "URLFetcher", None)
-    if fetcher_class is not None:
-        options["url_fetcher"] = fetcher_class(allowed_protocols=frozenset())
-    document = weasyprint.HTML(string=html, **options)
+    # Kit HTML references nothing outside itself; refusing every protocol means no markup that
+    # slipped through could make WeasyPrint read a local file or call out to the network.
+    fetcher = weasyprint.URLFetcher(allowed_protocols=frozenset())
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
     pdf: bytes = document.write_pdf()
     return pdf

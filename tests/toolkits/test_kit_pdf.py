@@ -103,3 +103,12 @@ def test_the_missing_glyph_check_can_fail(caplog: pytest.LogCaptureFixture) -> N
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         html_to_pdf('<html lang="en"><body><p>\U00013000</p></body></html>')
     assert ".notdef glyph rendered" in caplog.text
+
+
+def test_pdf_rendering_fetches_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    from toolkits.pdf import html_to_pdf
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf = html_to_pdf('<html><body><img src="file:///etc/hostname"><p>x</p></body></html>')
+    assert pdf.startswith(b"%PDF-")
+    assert "disallowed protocol" in caplog.text
