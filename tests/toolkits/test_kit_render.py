@@ -65,7 +65,7 @@ def test_parcel_sorting_groups_buildings_per_sign(catalog: Catalog, renderer: Re
     html = renderer.html(kit, "en", {"buildings": "1-8,10,12-20", "group_size": "3"})
     assert _sign_count(html) == 6
     labels = re.findall(r'<div class="sign n\d">\n<h1>(.*?)</h1>', html)
-    assert labels == ["1–3", "4–6", "7–8, 10", "12–14", "15–17", "18–20"]
+    assert labels == ["1-3", "4-6", "7-8, 10", "12-14", "15-17", "18-20"]
     assert "<p>Buildings</p>" in html
 
 
