@@ -26,14 +26,16 @@ from mdit_py_plugins.container import container_plugin
 BLOCKS = ("sign", "page", "note", "card", "checklist")
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
-_LINE_START = re.compile(r"^(\d*)([-+=.)])")
+_ORDERED_MARKER = re.compile(r"^(\d+)([.)])")
+_BULLET_MARKER = re.compile(r"^([-+=])")
 _CLASS = re.compile(r"[a-z0-9][a-z0-9-]{0,19}")
 
 
 def escape_markdown(text: str) -> str:
     """``text`` as literal Markdown: no emphasis, links, HTML, headings or list markers."""
     escaped = _SPECIAL.sub(r"\\\1", text)
-    return _LINE_START.sub(r"\1\\\2", escaped)
+    escaped = _ORDERED_MARKER.sub(r"\1\\\2", escaped)
+    return _BULLET_MARKER.sub(r"\\\1", escaped)
 
 
 def new_markdown() -> MarkdownIt:

@@ -89,10 +89,11 @@ def test_parameters_are_shown_as_text_never_as_markup(catalog: Catalog, renderer
 
 def test_markdown_escaping_keeps_text_literal() -> None:
     converter = new_markdown()
-    for text in ["1. first", "- item", "# title", "a_b_c *x* `y` <b> &amp; | ~z~", "==="]:
+    for text in ["1. first", "- item", "# title", "a_b_c *x* `y` <b> &amp; | ~z~", "===", "+ x"]:
         rendered = converter.render(escape_markdown(text))
         assert rendered.startswith("<p>"), text
         assert "<em>" not in rendered and "<code>" not in rendered and "<h1>" not in rendered
+    assert escape_markdown("24-hour relay, Rd. 5") == "24-hour relay, Rd. 5"
 
 
 def test_kit_markdown_cannot_embed_html_or_images(tmp_path: Path) -> None:

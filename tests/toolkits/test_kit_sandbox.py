@@ -129,3 +129,19 @@ def test_binop_guard_lets_ordinary_arithmetic_through(
     operator: str, left: object, right: object
 ) -> None:
     check_binop(operator, left, right, max_sequence=1000)
+
+
+def test_a_community_kit_title_is_escaped_in_every_format(
+    tmp_path: Path, sandboxed: Renderer
+) -> None:
+    manifest = (
+        "id: titled\nversion: '1'\ntitle: '<script>x</script> *t*'\nsummary: s\n"
+        "audience: a\nscenario: s\nauthors: ['<b>me</b>']\nlicense: CC0\n"
+    )
+    kit = load_kit(
+        write_kit(tmp_path, "titled", manifest=manifest, bodies={"en": "body\n"}), community=True
+    )
+    html = sandboxed.html(kit, "en", {})
+    assert "<script" not in html and "<b>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt; *t*" in html
+    assert sandboxed.markdown(kit, "en", {}).startswith("# \\<script\\>x\\</script\\> \\*t\\*\n")
