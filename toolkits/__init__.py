@@ -1,0 +1,1 @@
+"""Action kits: the catalog, the shipped kits, rendering to Markdown/HTML/PDF, and the sandbox."""

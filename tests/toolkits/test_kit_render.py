@@ -1,0 +1,169 @@
+"""Rendering to Markdown and HTML: header, QR code, escaping, parcel signs, errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.toolkits.conftest import PUBLIC_URL, SHIPPED_IDS
+from tests.toolkits.factory import write_kit
+from toolkits.catalog import Catalog
+from toolkits.errors import KitError, KitNotFound, KitParameterError, KitRenderError
+from toolkits.kit import load_kit
+from toolkits.language import Lang
+from toolkits.markdown import escape_markdown, new_markdown
+from toolkits.render import Renderer, render
+
+SIGN = re.compile(r'<div class="sign n\d">')
+
+
+@pytest.mark.parametrize("kit_id", SHIPPED_IDS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_kit_carries_title_license_authors_version_and_qr_link(
+    catalog: Catalog, renderer: Renderer, kit_id: str, lang: Lang
+) -> None:
+    kit = catalog.get(kit_id)
+    markdown = renderer.markdown(kit, lang, {})
+    url = f"{PUBLIC_URL}/kits/{kit_id}"
+    assert markdown.startswith(f"# {escape_markdown(kit.title.get(lang))}\n")
+    assert f"<{url}>" in markdown
+    assert "CC BY-SA 4.0" in markdown
+    assert kit.authors_text(lang) in markdown
+    assert kit.version in markdown
+    html = renderer.html(kit, lang, {})
+    assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in html
+    assert '<svg viewBox="0 0 ' in html and 'class="qr"' in html
+    assert f'href="{url}"' in html
+    assert "CC BY-SA 4.0" in html
+    assert "@page" in html and "size: A4" in html
+
+
+def test_the_same_kit_reads_differently_in_each_language(
+    catalog: Catalog, renderer: Renderer
+) -> None:
+    kit = catalog.get("return-trip")
+    assert "出发前" in renderer.markdown(kit, "zh", {})
+    assert "Before you leave" in renderer.markdown(kit, "en", {})
+
+
+def _sign_count(html: str) -> int:
+    return len(SIGN.findall(html))
+
+
+def test_parcel_sorting_makes_one_sign_per_building(catalog: Catalog, renderer: Renderer) -> None:
+    kit = catalog.get("parcel-sorting")
+    html = renderer.html(kit, "zh", {"buildings": "1-8,10,12-20"})
+    assert _sign_count(html) == 18
+    assert "<h1>10</h1>" in html and "<h1>9</h1>" not in html and "<h1>11</h1>" not in html
+    assert "18 张楼号标识" in html
+
+
+def test_parcel_sorting_groups_buildings_per_sign(catalog: Catalog, renderer: Renderer) -> None:
+    kit = catalog.get("parcel-sorting")
+    html = renderer.html(kit, "en", {"buildings": "1-8,10,12-20", "group_size": "3"})
+    assert _sign_count(html) == 6
+    labels = re.findall(r'<div class="sign n\d">\n<h1>(.*?)</h1>', html)
+    assert labels == ["1-3", "4-6", "7-8, 10", "12-14", "15-17", "18-20"]
+    assert "<p>Buildings</p>" in html
+
+
+def test_parcel_sorting_default_is_24_buildings(catalog: Catalog, renderer: Renderer) -> None:
+    assert _sign_count(renderer.html(catalog.get("parcel-sorting"), "en", {})) == 24
+
+
+def test_parameters_are_shown_as_text_never_as_markup(catalog: Catalog, renderer: Renderer) -> None:
+    kit = catalog.get("parcel-sorting")
+    hostile = "<script>alert(1)</script>"
+    html = renderer.html(kit, "en", {"neighborhood": hostile, "buildings": "1"})
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    markdown_tricks = "**b** [x](javascript:1) ![i](file:///a)"
+    html = renderer.html(kit, "en", {"neighborhood": markdown_tricks, "buildings": "1"})
+    assert "<strong>b" not in html
+    assert "<a " not in html.split("<main>")[1]
+    assert "<img" not in html
+    assert markdown_tricks in html
+
+
+def test_markdown_escaping_keeps_text_literal() -> None:
+    converter = new_markdown()
+    for text in ["1. first", "- item", "# title", "a_b_c *x* `y` <b> &amp; | ~z~", "===", "+ x"]:
+        rendered = converter.render(escape_markdown(text))
+        assert rendered.startswith("<p>"), text
+        assert "<em>" not in rendered and "<code>" not in rendered and "<h1>" not in rendered
+    assert escape_markdown("24-hour relay, Rd. 5") == "24-hour relay, Rd. 5"
+
+
+def test_kit_markdown_cannot_embed_html_or_images(tmp_path: Path) -> None:
+    body = '<img src="x" onerror="alert(1)">\n\n![pic](http://example.org/a.png)\n'
+    kit = load_kit(write_kit(tmp_path, "raw", bodies={"en": body}), community=False)
+    html = Renderer(PUBLIC_URL).html(kit, "en", {})
+    assert "<img" not in html
+    assert "&lt;img" in html
+
+
+def test_a_bad_parameter_is_refused_before_rendering(catalog: Catalog, renderer: Renderer) -> None:
+    kit = catalog.get("parcel-sorting")
+    with pytest.raises(KitParameterError) as caught:
+        renderer.render(kit, "md", "zh", {"buildings": "20-1"})
+    assert caught.value.params["name"] == "buildings"
+    with pytest.raises(KitParameterError, match="group_size must be between 1 and 20"):
+        renderer.render(kit, "md", "zh", {"group_size": "0"})
+
+
+def test_unknown_format_and_language_are_refused(catalog: Catalog, renderer: Renderer) -> None:
+    kit = catalog.get("tea-house")
+    with pytest.raises(KitRenderError, match="no docx format"):
+        renderer.render(kit, "docx", "zh", {})
+    with pytest.raises(KitNotFound, match="no language fr"):
+        renderer.render(kit, "md", "fr", {})
+
+
+def test_a_template_error_in_a_trusted_kit_becomes_a_kit_error(tmp_path: Path) -> None:
+    kit = load_kit(write_kit(tmp_path, "typo", bodies={"en": "{{ nmae }}\n"}), community=False)
+    with pytest.raises(KitRenderError, match="The kit typo failed to render: 'nmae' is undefined"):
+        Renderer(PUBLIC_URL).markdown(kit, "en", {})
+
+
+def test_render_returns_bytes_for_md_and_html(catalog: Catalog) -> None:
+    kit = catalog.get("community-handshake")
+    markdown = render(kit, "md", "zh", {"neighborhood": "新华路"}, PUBLIC_URL + "/")
+    assert markdown.decode("utf-8").count("新华路") >= 2
+    html = render(kit, "html", "en", {}, PUBLIC_URL)
+    assert html.startswith(b"<!doctype html>")
+
+
+@pytest.mark.parametrize("url", ["ftp://x.org", "can.example.org", "https://a b"])
+def test_the_public_url_must_be_http(url: str) -> None:
+    with pytest.raises(KitError, match="must start with http:// or https://"):
+        Renderer(url)
+
+
+def test_relay_event_lists_every_slot_with_its_time(catalog: Catalog, renderer: Renderer) -> None:
+    kit = catalog.get("relay-event")
+    markdown = renderer.markdown(
+        kit, "en", {"slots": "6", "slot_minutes": "90", "start_hour": "20"}
+    )
+    assert "| 1 | 20:00–21:30 |" in markdown
+    assert "| 6 | 03:30–05:00 (day 2) |" in markdown
+    assert "| 7 |" not in markdown
+
+
+def test_tea_house_agenda_adds_up_to_the_session_length(
+    catalog: Catalog, renderer: Renderer
+) -> None:
+    kit = catalog.get("tea-house")
+    markdown = renderer.markdown(kit, "en", {"duration": "75"})
+    minutes = [int(m) for m in re.findall(r"\| (\d+) min \|", markdown)]
+    assert len(minutes) == 6
+    assert sum(minutes) == 75
+
+
+def test_return_trip_log_has_one_row_per_day(catalog: Catalog, renderer: Renderer) -> None:
+    kit = catalog.get("return-trip")
+    markdown = renderer.markdown(kit, "zh", {"observe_days": "7", "city": "武汉"})
+    assert "| 7 | | | | |" in markdown and "| 8 | | | | |" not in markdown
+    assert "回武汉" in markdown
+    assert "## 居家观察记录表" not in renderer.markdown(kit, "zh", {"observe_days": "0"})
