@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Container
 from dataclasses import dataclass
 
-from telegram import Chat, Message, Update, User
+from telegram import Chat, Update, User
 
 from circles.actor import Actor
 
@@ -115,7 +115,3 @@ def incoming_click(update: Update) -> Click | None:
         chat_id=chat.id if chat is not None else None,
         message_id=message.message_id if message is not None else None,
     )
-
-
-def message_text(message: Message | None) -> str:
-    return (message.text or "") if message is not None else ""
