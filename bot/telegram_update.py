@@ -80,8 +80,8 @@ def command_line(
         return text.strip() if private else None
     name, at, addressee = head[1:].partition("@")
     name = name.lower()
-    if at and addressee.lower() != bot_username.lower():
-        return None
+    if not name or (at and addressee.lower() != bot_username.lower()):
+        return None  # a lone "/" names no command; "/cmd@otherbot" is not ours
     if not private and not at and name not in known:
         return None
     if name == "start":

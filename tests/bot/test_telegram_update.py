@@ -37,6 +37,8 @@ KNOWN = {"start", "help", "claim", "link", "circle"}
         ("claim research/interviewer", False, None),  # group chatter is not for us
         ("/start join-from-link", True, "start"),  # a deep-link payload
         ("/link\nresearch", False, "link research"),
+        ("/", True, None),
+        ("/@canbot_test_bot help", False, None),
         ("   ", True, None),
         ("", True, None),
         (None, True, None),
