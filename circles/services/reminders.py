@@ -103,7 +103,9 @@ def _meetup_events(
         return
     for doc in s.tx.all(MEETUPS):
         meetup = Meetup.from_doc(doc)
-        for occurrence in meetup.occurrences(now - LOOKBACK, now + horizon + max(offsets)):
+        # One minute past the window's end: an occurrence exactly ``max(offsets)`` away counts.
+        until = now + horizon + max(offsets) + timedelta(minutes=1)
+        for occurrence in meetup.occurrences(now - LOOKBACK, until):
             for offset in offsets:
                 due = occurrence.start - offset
                 if due < meetup.created_at:
