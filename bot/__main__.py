@@ -1,4 +1,4 @@
-"""The `canbot` command line: run, chat, export, import, check, demo."""
+"""The `canbot` command line: run, chat, export, import, check, demo, slack-manifest."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
-from bot.bootstrap import build_runtime, control_socket_path, store_path
+from bot.bootstrap import build_runtime, control_socket_path
 from bot.config import Config, ConfigError, load_config
 from bot.console import chat_loop
 from bot.control import ControlClient, console_actor
@@ -105,10 +105,14 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
 def cmd_check(config: Config, args: argparse.Namespace) -> int:
     tg, sl = config.telegram, config.slack
     print(f"config: {config.source} is valid")
-    print(f"network: {config.network.name}, {config.network.timezone}, "
-          f"language {config.network.language}, {len(config.network.admins)} admin(s)")
+    print(
+        f"network: {config.network.name}, {config.network.timezone}, "
+        f"language {config.network.language}, {len(config.network.admins)} admin(s)"
+    )
     print(f"store: {config.storage.url}")
-    print(f"web portal: http://{config.web.host}:{config.web.port} (links: {config.web.public_url})")
+    print(
+        f"web portal: http://{config.web.host}:{config.web.port} (links: {config.web.public_url})"
+    )
     if tg.enabled:
         where = tg.base_url or "api.telegram.org"
         print(f"telegram: on, {tg.mode} mode, Bot API at {where}")
@@ -137,6 +141,21 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_slack_manifest(config: Config, args: argparse.Namespace) -> int:
+    import yaml
+
+    from bot.commands.catalog import build_registry
+    from bot.slack_manifest import build_manifest
+
+    socket = args.socket or bool(config.slack.app_token)
+    manifest = build_manifest(config, build_registry(), socket=socket)
+    if args.json:
+        sys.stdout.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=1000))
+    return 0
+
+
 COMMANDS = {
     "run": cmd_run,
     "chat": cmd_chat,
@@ -144,6 +163,7 @@ COMMANDS = {
     "import": cmd_import,
     "check": cmd_check,
     "demo": cmd_demo,
+    "slack-manifest": cmd_slack_manifest,
 }
 
 
@@ -166,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE")
     with_config("check", "validate the config and say what would run")
     with_config("demo", "seed a demo network")
+    manifest = with_config("slack-manifest", "print the Slack app manifest (see docs/slack.md)")
+    manifest.add_argument(
+        "--socket", action="store_true", help="Socket Mode (default: when slack.app_token is set)"
+    )
+    manifest.add_argument("--json", action="store_true", help="JSON instead of YAML")
     return parser
 
 

@@ -169,14 +169,7 @@ def parse_config(text: str, env: Mapping[str, str], source: str = "<text>") -> C
         network=_network(sections["network"]),
         storage=_storage(sections["storage"]),
         telegram=_telegram(sections["telegram"]),
-        slack=SlackConfig(
-            bot_token=_text(sections["slack"], "bot_token", "slack", ""),
-            app_token=_text(sections["slack"], "app_token", "slack", ""),
-            signing_secret=_text(sections["slack"], "signing_secret", "slack", ""),
-            api_base_url=_url(
-                _text(sections["slack"], "api_base_url", "slack", ""), "slack.api_base_url"
-            ),
-        ),
+        slack=_slack(sections["slack"]),
         web=_web(sections["web"]),
         meetups=_meetups(sections["meetups"]),
         kits=_kits(sections["kits"]),
@@ -213,9 +206,7 @@ def _network(section: Mapping[str, Any]) -> Network:
 def _storage(section: Mapping[str, Any]) -> StorageConfig:
     url = _text(section, "url", "storage", StorageConfig.url)
     if not (url.startswith("tinydb://") and len(url) > len("tinydb://")) and url != "memory://":
-        raise ConfigError(
-            f"storage.url: '{url}' is not supported (use tinydb://PATH or memory://)"
-        )
+        raise ConfigError(f"storage.url: '{url}' is not supported (use tinydb://PATH or memory://)")
     return StorageConfig(url=url)
 
 
@@ -240,6 +231,29 @@ def _telegram(section: Mapping[str, Any]) -> TelegramConfig:
     if token and mode == "webhook" and not re.match(r"^[A-Za-z0-9_-]{1,256}$", config.secret_token):
         raise ConfigError(
             "telegram.secret_token: required in webhook mode (1-256 of A-Z a-z 0-9 _ -)"
+        )
+    return config
+
+
+def _slack(section: Mapping[str, Any]) -> SlackConfig:
+    config = SlackConfig(
+        bot_token=_text(section, "bot_token", "slack", ""),
+        app_token=_text(section, "app_token", "slack", ""),
+        signing_secret=_text(section, "signing_secret", "slack", ""),
+        api_base_url=_url(_text(section, "api_base_url", "slack", ""), "slack.api_base_url"),
+    )
+    if not config.enabled:
+        return config
+    # Swapped tokens are the usual setup slip; say so instead of failing later at auth.test.
+    if not config.bot_token.startswith("xoxb-"):
+        raise ConfigError("slack.bot_token: expected a bot token starting with xoxb-")
+    if config.app_token and not config.app_token.startswith("xapp-"):
+        raise ConfigError("slack.app_token: expected an app-level token starting with xapp-")
+    if not config.app_token and not config.signing_secret:
+        # Without it, HTTP mode could not tell Slack's requests from anyone else's.
+        raise ConfigError(
+            "slack.signing_secret: required in HTTP mode (set it, or slack.app_token for "
+            "Socket Mode)"
         )
     return config
 

@@ -49,7 +49,8 @@ def reply_from_json(data: dict[str, Any]) -> Reply:
         error=bool(data.get("error")),
         buttons=tuple(tuple(Button(label, cmd) for label, cmd in row) for row in data["buttons"]),
         attachments=tuple(
-            Attachment(name, mime, base64.b64decode(body)) for name, mime, body in data["attachments"]
+            Attachment(name, mime, base64.b64decode(body))
+            for name, mime, body in data["attachments"]
         ),
     )
 

@@ -10,12 +10,47 @@ from circles.unit_of_work import UnitOfWork
 
 # name, neighborhood, skills, mission, roles claimed, circles led
 PEOPLE = [
-    ("Mei", "新华路", "interviews,writing", "听见邻居的真实需求", ["research/interviewer"], ["research"]),
-    ("Jun", "番禺路", "design,print", "把好做法做成人人能用的工具包", ["product/kit-designer"], ["product"]),
-    ("Lan", "法华镇路", "organizing", "让我的小区重新认识彼此", ["practice/neighborhood-captain"], ["practice"]),
-    ("Hao", "幸福路", "logistics,resources", "找到物资和场地", ["connect/resource-scout"], ["connect"]),
+    (
+        "Mei",
+        "新华路",
+        "interviews,writing",
+        "听见邻居的真实需求",
+        ["research/interviewer"],
+        ["research"],
+    ),
+    (
+        "Jun",
+        "番禺路",
+        "design,print",
+        "把好做法做成人人能用的工具包",
+        ["product/kit-designer"],
+        ["product"],
+    ),
+    (
+        "Lan",
+        "法华镇路",
+        "organizing",
+        "让我的小区重新认识彼此",
+        ["practice/neighborhood-captain"],
+        ["practice"],
+    ),
+    (
+        "Hao",
+        "幸福路",
+        "logistics,resources",
+        "找到物资和场地",
+        ["connect/resource-scout"],
+        ["connect"],
+    ),
     ("Ying", "定西路", "video,writing", "把故事讲给更多人", ["content/storyteller"], ["content"]),
-    ("Ben", "Huashan Rd", "facilitation", "Keep 300 people in step", ["research/tea-house-host"], []),
+    (
+        "Ben",
+        "Huashan Rd",
+        "facilitation",
+        "Keep 300 people in step",
+        ["research/tea-house-host"],
+        [],
+    ),
     ("Qi", "新华路", "design", "Signs legible from five meters", ["practice/kit-tester"], []),
 ]
 

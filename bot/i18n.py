@@ -2,8 +2,8 @@
 
 Message ids are the English text with ``{placeholders}``; ``bot/locale/<lang>/LC_MESSAGES/*.po``
 hold each language, one file per feature (``canbot.po`` for the core, others beside it), merged
-at load. Adding a language is adding a folder of catalogs. Strings are marked with
-``t("...")`` in commands and ``N_("...")`` in the domain, which ``pybabel extract -k t -k N_`` finds.
+at load. Adding a language is adding a folder of catalogs. Strings are marked with ``t("...")``
+in commands and ``N_("...")`` in the domain, which ``pybabel extract -k t -k N_`` finds.
 """
 
 from __future__ import annotations

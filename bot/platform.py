@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
+
+from aiohttp import web
 
 from bot.reply import Reply
 
@@ -18,3 +20,12 @@ class Platform(Protocol):
 
     async def send(self, chat: str, reply: Reply) -> None:
         """Post ``reply`` to ``chat`` (``telegram:<id>``, ``slack:<channel>``) as a broadcast."""
+
+
+@runtime_checkable
+class ServesWeb(Protocol):
+    """A platform that receives its requests on the web portal (Slack's HTTP mode)."""
+
+    def web_routes(self) -> list[web.RouteDef]:
+        """Routes to mount on the portal before it starts (none when not needed)."""
+        ...

@@ -9,16 +9,20 @@ from collections.abc import Sequence
 
 from bot.bootstrap import Runtime, control_socket_path
 from bot.control import ControlServer
-from bot.platform import Platform
+from bot.platform import Platform, ServesWeb
 from bot.scheduler import MeetupScheduler
-from bot.web import WebPortal, build_web_app
+from bot.slack import SlackPlatform
+from bot.web import WebPortal, add_routes, build_web_app
 
 log = logging.getLogger(__name__)
 
 
 def build_platforms(runtime: Runtime) -> list[Platform]:
     """The chat platforms the config turns on (adapters register here as they arrive)."""
-    return []
+    platforms: list[Platform] = []
+    if runtime.config.slack.enabled:
+        platforms.append(SlackPlatform(runtime.config, runtime.dispatcher))
+    return platforms
 
 
 async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -> None:
@@ -30,16 +34,21 @@ async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -
         loop.add_signal_handler(sig, stop.set)
     started: list[Platform] = []
     scheduler: MeetupScheduler | None = None
+    # Built before anything starts: routes must be mounted before the portal listens.
+    web_app = build_web_app(runtime.uow)
+    platforms = build_platforms(runtime) if platforms is None else platforms
+    for platform in platforms:
+        if isinstance(platform, ServesWeb):
+            add_routes(web_app, platform.web_routes())
     control = None
     socket_path = control_socket_path(config)
     if socket_path is not None:
         control = ControlServer(socket_path, runtime.dispatcher.handle, runtime.uow)
         await control.start()
-    portal = WebPortal(build_web_app(runtime.uow), config.web.host, config.web.port)
+    portal = WebPortal(web_app, config.web.host, config.web.port)
     try:
         port = await portal.start()
         print(f"Web portal on http://{config.web.host}:{port}", flush=True)
-        platforms = build_platforms(runtime) if platforms is None else platforms
         for platform in platforms:
             await platform.start()
             started.append(platform)

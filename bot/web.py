@@ -29,6 +29,11 @@ def build_web_app(uow: UnitOfWork) -> web.Application:
     return app
 
 
+def add_routes(app: web.Application, routes: list[web.RouteDef]) -> None:
+    """Mount a platform's routes (e.g. Slack's POST /slack/events) before the portal starts."""
+    app.router.add_routes(routes)
+
+
 class WebPortal:
     """The portal's lifecycle inside the runner's event loop."""
 

@@ -13,6 +13,17 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 
 Localized = dict[str, str]
 
+# Field names appear inside error messages; listed here so their translations are extracted.
+FIELD_NAMES = (
+    N_("name"),
+    N_("neighborhood"),
+    N_("mission"),
+    N_("skill"),
+    N_("slug"),
+    N_("circle"),
+    N_("role"),
+)
+
 
 def pick(text: Mapping[str, str], language: str) -> str:
     """The text in ``language``, else English, else Chinese, else any language it has."""

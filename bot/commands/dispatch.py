@@ -81,7 +81,11 @@ class Dispatcher:
 
     @staticmethod
     def refusal(t: Translator, error: CanError, command: Command | None = None) -> Reply:
-        text = t(error.message, **error.params)
+        # A field name is an English word from the domain: show it in the reader's language.
+        params = {
+            k: t(v) if k == "field" and isinstance(v, str) else v for k, v in error.params.items()
+        }
+        text = t(error.message, **params)
         if command is not None:
             text += "\n" + t("Usage: {usage}", usage=command.usage)
         return Reply(text, error=True)

@@ -13,9 +13,11 @@ def start(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
     text = "\n".join(
         [
-            t("Welcome to {network}, a mutual-aid network that organizes itself in circles.",
-              network=ctx.config.network.name),
-            t("Each person claims a role by their own mission and best skill; nobody is in charge."),
+            t(
+                "Welcome to {network}, a mutual-aid network that organizes itself in circles.",
+                network=ctx.config.network.name,
+            ),
+            t("Each person claims a role by their mission and best skill; nobody is in charge."),
             "",
             t("1. join [your neighborhood] to become a volunteer"),
             t("2. circles to see the circles, roles to find an open role"),
@@ -70,8 +72,10 @@ def profile(ctx: CommandContext, args: Args) -> Reply:
         value = args.get("value", "")
         if not value:
             return Reply(
-                t("Write the new value after {field}, for example: profile {field} ...",
-                  field=field[:20]),
+                t(
+                    "Write the new value after {field}, for example: profile {field} ...",
+                    field=field[:20],
+                ),
                 error=True,
             )
         volunteer = membership.update_profile(ctx.uow, ctx.actor, field, value)
@@ -101,7 +105,9 @@ def lang(ctx: CommandContext, args: Args) -> Reply:
 def commands() -> list[Command]:
     return [
         Command("start", "start", N_("Welcome and first steps"), Who.ANYONE, start),
-        Command("help", "help [command]", N_("Every command, or how to use one"), Who.ANYONE, help_),
+        Command(
+            "help", "help [command]", N_("Every command, or how to use one"), Who.ANYONE, help_
+        ),
         Command("join", "join [neighborhood...]", N_("Become a volunteer"), Who.ANYONE, join),
         Command(
             "profile",

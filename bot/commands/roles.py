@@ -42,7 +42,9 @@ def circles_(ctx: CommandContext, args: Args) -> Reply:
         indent = "  " * depth
         lines.append(
             f"{indent}• {circle.display_name(t.language)} ({circle.slug}) — "
-            + t("{members} members, {open} open roles", members=len(circle.members), open=open_count)
+            + t(
+                "{members} members, {open} open roles", members=len(circle.members), open=open_count
+            )
         )
         purpose = pick(circle.purpose, t.language)
         if purpose:
@@ -134,9 +136,7 @@ def myroles(ctx: CommandContext, args: Args) -> Reply:
         )
     lines = [t("Your roles, {name}:", name=volunteer.name)]
     for item in held:
-        lines.append(
-            f"• {item.circle.slug}/{item.role.slug} {pick(item.role.name, t.language)}"
-        )
+        lines.append(f"• {item.circle.slug}/{item.role.slug} {pick(item.role.name, t.language)}")
     limit = ctx.config.network.role_load_warning
     if len(held) > limit:
         lines.append(
@@ -152,28 +152,18 @@ def myroles(ctx: CommandContext, args: Args) -> Reply:
 
 
 def assign(ctx: CommandContext, args: Args) -> Reply:
-    t = ctx.t
     change = role_services.assign_role(ctx.uow, ctx.actor, args["role"], args["volunteer"])
-    return Reply(
-        t(
-            "{name} now holds {circle}/{role}.",
-            name=change.volunteer.name,
-            circle=change.circle.slug,
-            role=change.role.slug,
-        )
-    )
+    return _holder_changed(ctx.t, N_("{name} now holds {circle}/{role}."), change)
 
 
 def unassign(ctx: CommandContext, args: Args) -> Reply:
-    t = ctx.t
     change = role_services.unassign_role(ctx.uow, ctx.actor, args["role"], args["volunteer"])
+    return _holder_changed(ctx.t, N_("{name} no longer holds {circle}/{role}."), change)
+
+
+def _holder_changed(t: Translator, message: str, change: role_services.RoleChange) -> Reply:
     return Reply(
-        t(
-            "{name} no longer holds {circle}/{role}.",
-            name=change.volunteer.name,
-            circle=change.circle.slug,
-            role=change.role.slug,
-        )
+        t(message, name=change.volunteer.name, circle=change.circle.slug, role=change.role.slug)
     )
 
 
@@ -188,7 +178,11 @@ def commands() -> list[Command]:
             circle,
         ),
         Command(
-            "roles", "roles [skill]", N_("Open roles, matched to your skills first"), Who.ANYONE, roles
+            "roles",
+            "roles [skill]",
+            N_("Open roles, matched to your skills first"),
+            Who.ANYONE,
+            roles,
         ),
         Command("claim", "claim <role>", N_("Take a role (circle/role)"), Who.VOLUNTEER, claim),
         Command("release", "release <role>", N_("Give up a role"), Who.VOLUNTEER, release),

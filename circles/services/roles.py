@@ -74,7 +74,9 @@ def release_role(uow: UnitOfWork, actor: Actor, ref: str) -> RoleChange:
         volunteer = s.require_volunteer(actor.identity)
         circle, role = find_role(s, ref)
         if volunteer.id not in role.holders:
-            raise Conflict(N_("You do not hold {circle}/{role}."), circle=circle.slug, role=role.slug)
+            raise Conflict(
+                N_("You do not hold {circle}/{role}."), circle=circle.slug, role=role.slug
+            )
         role = circle.drop_role(role.slug, volunteer.id)
         s.circles.save(circle)
         s.commit()
@@ -83,25 +85,24 @@ def release_role(uow: UnitOfWork, actor: Actor, ref: str) -> RoleChange:
 
 def assign_role(uow: UnitOfWork, actor: Actor, ref: str, who: str) -> RoleChange:
     """A lead gives a role to a volunteer (capacity still holds)."""
-    with uow.begin() as s:
-        lead = s.require_volunteer(actor.identity)
-        circle, role = find_role(s, ref)
-        s.require_lead(lead, circle)
-        volunteer = find_volunteer(s, who)
-        role = circle.take_role(role.slug, volunteer.id)
-        s.circles.save(circle)
-        s.commit()
-        return RoleChange(circle, role, volunteer)
+    return _change_holder(uow, actor, ref, who, give=True)
 
 
 def unassign_role(uow: UnitOfWork, actor: Actor, ref: str, who: str) -> RoleChange:
     """A lead removes a holder from a role."""
+    return _change_holder(uow, actor, ref, who, give=False)
+
+
+def _change_holder(uow: UnitOfWork, actor: Actor, ref: str, who: str, *, give: bool) -> RoleChange:
     with uow.begin() as s:
         lead = s.require_volunteer(actor.identity)
         circle, role = find_role(s, ref)
         s.require_lead(lead, circle)
         volunteer = find_volunteer(s, who)
-        role = circle.drop_role(role.slug, volunteer.id)
+        if give:
+            role = circle.take_role(role.slug, volunteer.id)
+        else:
+            role = circle.drop_role(role.slug, volunteer.id)
         s.circles.save(circle)
         s.commit()
         return RoleChange(circle, role, volunteer)

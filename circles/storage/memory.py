@@ -112,7 +112,7 @@ class MemoryTransaction:
 
     def all(self, table: str) -> Iterator[Doc]:
         committed = self._store._tables.get(table, {})
-        for key, doc in committed.items():
+        for key in list(committed):
             current = self.get(table, key)
             if current is not None:
                 yield current

@@ -47,7 +47,7 @@ def fsync_directory(path: Path) -> None:
         os.close(fd)
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]  # TinyDB ships no type information
+class AtomicJSONStorage(Storage):
     """TinyDB storage that replaces its file atomically: temp file, fsync, rename, fsync dir."""
 
     def __init__(self, path: str, **_: Any) -> None:
@@ -281,4 +281,3 @@ class TinyDBStore:
         finally:
             self._journal.close()
             self._lock.release()
-

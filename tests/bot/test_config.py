@@ -1,0 +1,76 @@
+"""Config: defaults, ${VAR} from the environment, and one clear line for every mistake."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import Config, ConfigError, load_config, parse_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_no_file_means_the_embedded_defaults() -> None:
+    config = load_config(None, {})
+    assert config == Config()
+    assert config.storage.url == "tinydb://./data/can.json"
+    assert (config.web.host, config.web.port) == ("127.0.0.1", 8080)
+    assert not config.telegram.enabled and not config.slack.enabled
+
+
+def test_the_example_config_is_valid_and_documents_every_key() -> None:
+    text = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
+    config = parse_config(text, {"TELEGRAM_TOKEN": "123:abc"})
+    assert config.telegram.enabled and not config.slack.enabled
+    from bot.config import SECTIONS
+
+    for section, keys in SECTIONS.items():
+        for key in keys:
+            assert re.search(rf"^\s+#?\s*{key}:", text, re.M), f"{section}.{key} undocumented"
+
+
+def test_variables_come_from_the_environment_and_unset_ones_turn_a_platform_off() -> None:
+    text = "telegram:\n  token: '${TG}'\nslack:\n  bot_token: '${NOPE}'\n"
+    config = parse_config(text, {"TG": "42:secret"})
+    assert config.telegram.token == "42:secret"
+    assert not config.slack.enabled
+
+
+def test_reminders_parse_durations() -> None:
+    config = parse_config("meetups:\n  reminders: [1h, 30s, 2d, 15m]\n", {})
+    assert config.meetups.reminders == (
+        timedelta(days=2),
+        timedelta(hours=1),
+        timedelta(minutes=15),
+        timedelta(seconds=30),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("network:\n  timezone: Mars/Base\n", "network.timezone"),
+        ("network:\n  language: fr\n", "network.language"),
+        ("network:\n  admins: [bob]\n", "network.admins"),
+        ("web:\n  port: 99999\n", "web.port"),
+        ("web:\n  port: abc\n", "web.port"),
+        ("telegram:\n  tokn: x\n", "telegram.tokn"),
+        ("telgram:\n  token: x\n", "telgram"),
+        ("telegram:\n  token: '1:a'\n  mode: push\n", "telegram.mode"),
+        ("telegram:\n  token: '1:a'\n  mode: webhook\n", "telegram.webhook_url"),
+        ("telegram:\n  token: nonsense\n", "telegram.token"),
+        ("meetups:\n  reminders: [soon]\n", "meetups.reminders"),
+        ("storage:\n  url: mysql://x\n", "storage.url"),
+        ("kits:\n  extra_dirs: 3\n", "kits.extra_dirs"),
+        ("web: [1, 2]\n", "web"),
+        ("network: {name: [unclosed\n", "not valid YAML"),
+    ],
+)
+def test_mistakes_fail_with_one_line_naming_the_key(text: str, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, {})
+    message = str(caught.value)
+    assert key in message and "\n" not in message
