@@ -112,9 +112,11 @@ def rsvp(ctx: CommandContext, args: Args) -> Reply:
     )
     m, o = item.meetup, item.occurrence
     timezone = meetup_services.viewer_timezone(ctx.uow, ctx.actor.identity)
+    # Looked up first: a subscript inside t(...) would look like a message to pybabel.
+    label = ANSWERS[args["answer"].strip().lower()]
     text = t(
         "You answered {answer} for {title} on {when}. Coming: {yes} yes, {maybe} maybe.",
-        answer=t(ANSWERS[args["answer"].strip().lower()]),
+        answer=t(label),
         title=m.title,
         when=when(t, o.start, timezone),
         yes=item.yes,

@@ -145,7 +145,10 @@ def test_rsvp_counts_and_shows_in_the_next_reminder_buttons(say: Say, lead: str)
 
 def test_cancel_one_session_or_the_series(say: Say, lead: str) -> None:
     tea = schedule_tea(say)
-    assert say("lena", f"cancel {tea} 2026-11-27").text == "Cancelled Tea house on Fri 2026-11-27 20:00."
+    assert (
+        say("lena", f"cancel {tea} 2026-11-27").text
+        == "Cancelled Tea house on Fri 2026-11-27 20:00."
+    )
     listed = say("mo", "meetups").text
     assert f"{tea}@2026-11-27" not in listed and f"{tea}@2026-11-24" in listed
     assert "every session" in say("lena", f"cancel {tea}").text
@@ -165,9 +168,10 @@ def test_myroles_and_circle_show_upcoming_meetups(say: Say, lead: str) -> None:
     assert "Your next meetups:" in mine and "Tue 2026-11-24 20:00–21:30 Tea house" in mine
     say("mo", "claim research/interviewer")  # membership: every session of the circle
     assert "Fri 2026-11-27 20:00–21:30 Tea house" in say("mo", "myroles").text
-    assert f"Next meetup: Tea house, Tue 2026-11-24 20:00–21:30 ({tea}@2026-11-24)" in say(
-        "mo", "circle research"
-    ).text
+    assert (
+        f"Next meetup: Tea house, Tue 2026-11-24 20:00–21:30 ({tea}@2026-11-24)"
+        in say("mo", "circle research").text
+    )
 
 
 def relay_reply(say: Say, line: str, who: str = "lena") -> Reply:

@@ -161,8 +161,11 @@ async def test_a_reminder_missed_while_stopped_is_sent_at_start(
 @pytest.fixture
 def fixed_uow(uow: UnitOfWork, clock: FixedClock) -> UnitOfWork:
     """The in-memory network with a session at 20:00 Shanghai on Tue 24 Nov, and chats."""
-    plan_once(uow, datetime(2026, 11, 24, 12, 0, tzinfo=UTC),
-              ["telegram:-100", "slack:C1", "matrix:!room"])
+    plan_once(
+        uow,
+        datetime(2026, 11, 24, 12, 0, tzinfo=UTC),
+        ["telegram:-100", "slack:C1", "matrix:!room"],
+    )
     clock.set(datetime(2026, 11, 24, 11, 0, tzinfo=UTC))
     return uow
 

@@ -30,8 +30,10 @@ def tea_house(**changes: object) -> Meetup:
     return Meetup(**fields)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("text", "minutes"), [("30m", 30), ("90m", 90), ("2h", 120),
-                                                ("1h30m", 90), ("24h", 1440), ("45min", 45)])
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("30m", 30), ("90m", 90), ("2h", 120), ("1h30m", 90), ("24h", 1440), ("45min", 45)],
+)
 def test_durations_read_as_minutes(text: str, minutes: int) -> None:
     assert parse_duration(text) == minutes
 
@@ -84,8 +86,17 @@ def test_the_stored_form_has_the_export_keys_and_round_trips() -> None:
     meetup.cancel_on(date(2026, 12, 1), NOW)
     meetup.answer(date(2026, 12, 4), "v9", "yes", NOW)
     doc = meetup.to_doc()
-    assert list(doc)[:9] == ["id", "circle", "title", "recurrence", "start", "timezone",
-                             "duration_minutes", "cancelled", "rsvps"]
+    assert list(doc)[:9] == [
+        "id",
+        "circle",
+        "title",
+        "recurrence",
+        "start",
+        "timezone",
+        "duration_minutes",
+        "cancelled",
+        "rsvps",
+    ]
     assert doc["recurrence"] == "tue,fri"
     assert doc["start"] == "20:00"
     assert doc["duration_minutes"] == 90

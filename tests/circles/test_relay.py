@@ -16,8 +16,10 @@ def poetry() -> Relay:
     return Relay("r1", "content", "Poetry", START, 24, 60, "v1", START - timedelta(days=3))
 
 
-@pytest.mark.parametrize(("text", "shape"), [("24x60", (24, 60)), ("4×30", (4, 30)),
-                                              ("1x5", (1, 5)), ("7x1440", (7, 1440))])
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [("24x60", (24, 60)), ("4×30", (4, 30)), ("1x5", (1, 5)), ("7x1440", (7, 1440))],
+)
 def test_slot_plans_parse(text: str, shape: tuple[int, int]) -> None:
     assert parse_shape(text) == shape
 

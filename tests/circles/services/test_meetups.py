@@ -66,8 +66,11 @@ def test_a_lead_of_a_parent_circle_or_an_admin_may_schedule(uow: UnitOfWork) -> 
     ("who", "args", "error"),
     [
         (MEMBER, ("research", "daily", "20:00", "1h", "Mine"), PermissionDenied),
-        (Actor("console:stranger", "S"), ("research", "daily", "20:00", "1h", "X"),
-         PermissionDenied),
+        (
+            Actor("console:stranger", "S"),
+            ("research", "daily", "20:00", "1h", "X"),
+            PermissionDenied,
+        ),
         (LEAD, ("nowhere", "daily", "20:00", "1h", "X"), NotFound),
         (LEAD, ("research", "dayly", "20:00", "1h", "X"), Invalid),
         (LEAD, ("research", "daily", "25:99", "1h", "X"), Invalid),
@@ -99,7 +102,10 @@ def test_upcoming_lists_sessions_soonest_first_per_circle(uow: UnitOfWork, peopl
     meetups.schedule_meetup(uow, admin, "practice", "daily", "08:00", "1h", "Walk")
     found = meetups.upcoming(uow, "research")
     assert [u.occurrence.id for u in found] == [
-        f"{tea}@2026-11-24", f"{tea}@2026-11-27", f"{tea}@2026-12-01", f"{tea}@2026-12-04"
+        f"{tea}@2026-11-24",
+        f"{tea}@2026-11-27",
+        f"{tea}@2026-12-01",
+        f"{tea}@2026-12-04",
     ]
     everything = meetups.upcoming(uow)
     starts = [u.occurrence.start for u in everything]

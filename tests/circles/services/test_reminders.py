@@ -1,4 +1,4 @@
-"""Due notices: claimed once per (occurrence, offset, chat), across restarts, and the outage rules."""
+"""Due notices: claimed once per (occurrence, offset, chat), across restarts; outage rules."""
 
 from __future__ import annotations
 
@@ -104,7 +104,9 @@ def test_reminders_carry_the_rsvp_counts(uow: UnitOfWork, clock: FixedClock, tea
     assert (what.yes, what.maybe) == (1, 1)
 
 
-def test_sending_is_recorded_as_sent_or_failed(uow: UnitOfWork, clock: FixedClock, tea: str) -> None:
+def test_sending_is_recorded_as_sent_or_failed(
+    uow: UnitOfWork, clock: FixedClock, tea: str
+) -> None:
     clock.set(FIRST - timedelta(hours=24))
     notices = claim(uow)
     assert set(delivery_states(uow).values()) == {CLAIMED}
@@ -177,11 +179,15 @@ def test_the_topic_meeting_names_the_most_backed_open_topic(
 ) -> None:
     meetups.schedule_meetup(uow, LEAD, "research", "daily", "21:00", "30m", "Topic", topic=True)
     with uow.begin() as s:
-        s.tx.put("topics", "t1", {"id": "t1", "title": "Water", "status": "open",
-                                  "backers": ["a", "b"]})
+        s.tx.put(
+            "topics", "t1", {"id": "t1", "title": "Water", "status": "open", "backers": ["a", "b"]}
+        )
         s.tx.put("topics", "t2", {"id": "t2", "title": "Masks", "backers": ["a"]})
-        s.tx.put("topics", "t3", {"id": "t3", "title": "Done", "status": "group",
-                                  "backers": ["a", "b", "c"]})
+        s.tx.put(
+            "topics",
+            "t3",
+            {"id": "t3", "title": "Done", "status": "group", "backers": ["a", "b", "c"]},
+        )
         s.commit()
     clock.set(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))  # 1 h before 21:00 Shanghai
     topics = {n.what.topic for n in claim(uow) if isinstance(n.what, MeetupNotice)}
@@ -200,7 +206,9 @@ def test_a_malformed_topics_table_costs_only_the_topic(
     assert notices and all(isinstance(n.what, MeetupNotice) and n.what.topic == "" for n in notices)
 
 
-def test_next_due_is_the_earliest_coming_notice(uow: UnitOfWork, clock: FixedClock, tea: str) -> None:
+def test_next_due_is_the_earliest_coming_notice(
+    uow: UnitOfWork, clock: FixedClock, tea: str
+) -> None:
     assert next_due(uow, OFFSETS) is None  # nothing within six hours
     assert next_due(uow, OFFSETS, timedelta(days=3)) == FIRST - timedelta(hours=24)
     clock.set(FIRST - timedelta(hours=3))
