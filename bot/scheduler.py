@@ -26,14 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.i18n import Translator
 from bot.notice import render
 from bot.platform import Platform
-from circles.services.reminders import (
-    SENT,
-    Notice,
-    claim_due_notices,
-    mark_delivered,
-    next_due,
-    prune_deliveries,
-)
+from circles.services.reminders import SENT, Notice, mark_delivered, prune_deliveries, run_tick
 from circles.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -75,6 +68,11 @@ class MeetupScheduler:
     async def stop(self) -> None:
         """Stop ticking, then give sends already under way a moment to finish."""
         if self._scheduler is not None:
+            # Pause first, then let a tick already handed to the loop run (it finishes in one
+            # step): shutting down under it would cancel it and log a spurious error.
+            self._scheduler.pause()
+            for _ in range(3):
+                await asyncio.sleep(0)
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
         if self._sending:
@@ -90,20 +88,19 @@ class MeetupScheduler:
         cannot cut one between claiming and handing the notices to their send task.
         """
         try:
-            notices = claim_due_notices(self.uow, self.offsets, self.routes.keys())
-            if notices:
-                task = asyncio.get_running_loop().create_task(self._deliver(notices))
+            tick = run_tick(self.uow, self.offsets, self.routes.keys())
+            if tick.notices:
+                task = asyncio.get_running_loop().create_task(self._deliver(tick.notices))
                 self._sending.add(task)
                 task.add_done_callback(self._sending.discard)
-            self._arm()
+            self._arm(tick.next_due)
         except Exception:
             # The scheduler's edge: one bad tick must not stop the next one.
             log.exception("reminder tick failed")
 
-    def _arm(self) -> None:
+    def _arm(self, due: datetime | None) -> None:
         if self._scheduler is None:
             return
-        due = next_due(self.uow, self.offsets)
         if due is None:
             if self._scheduler.get_job(NEXT_JOB) is not None:
                 self._scheduler.remove_job(NEXT_JOB)

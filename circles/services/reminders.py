@@ -21,9 +21,10 @@ Occurrence ids: ``<meetup>@<YYYY-MM-DD>`` for meetups, ``<relay>#<slot>`` for re
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from circles.meetup import Meetup, Occurrence
 from circles.relay import Relay
@@ -84,12 +85,27 @@ class Notice:
 
 @dataclass(frozen=True)
 class _Event:
+    """Something that may fall due; the notice itself is built only once it does."""
+
     occurrence: str
     offset: str
     circle: str
     due: datetime
     deadline: datetime  # after this it is useless: skipped rather than sent
-    build: MeetupNotice | RelayNotice
+    meetup: Meetup | None = None
+    session: Occurrence | None = None
+    lead: timedelta = timedelta(0)
+    relay: Relay | None = None
+    kind: str = ""
+    slot: int = 0
+
+
+@dataclass(frozen=True)
+class Tick:
+    """What one scheduler tick found: the notices it claimed, and when the next one falls due."""
+
+    notices: list[Notice]
+    next_due: datetime | None
 
 
 def delivery_key(occurrence: str, offset: str, chat: str) -> str:
@@ -101,25 +117,24 @@ def _meetup_events(
 ) -> Iterator[_Event]:
     if not offsets:
         return
+    # One minute past the window's end: an occurrence exactly ``max(offsets)`` away counts.
+    until = now + horizon + max(offsets) + timedelta(minutes=1)
     for doc in s.tx.all(MEETUPS):
         meetup = Meetup.from_doc(doc)
-        # One minute past the window's end: an occurrence exactly ``max(offsets)`` away counts.
-        until = now + horizon + max(offsets) + timedelta(minutes=1)
         for occurrence in meetup.occurrences(now - LOOKBACK, until):
             for offset in offsets:
                 due = occurrence.start - offset
                 if due < meetup.created_at:
                     continue
-                notice = MeetupNotice(
-                    meetup,
-                    occurrence,
-                    offset,
-                    yes=meetup.count(occurrence.day, "yes"),
-                    maybe=meetup.count(occurrence.day, "maybe"),
-                )
-                offset_key = str(int(offset.total_seconds()))
                 yield _Event(
-                    occurrence.id, offset_key, meetup.circle, due, occurrence.start, notice
+                    occurrence.id,
+                    str(int(offset.total_seconds())),
+                    meetup.circle,
+                    due,
+                    occurrence.start,
+                    meetup=meetup,
+                    session=occurrence,
+                    lead=offset,
                 )
 
 
@@ -130,20 +145,28 @@ def _relay_events(s: Session, now: datetime, horizon: timedelta) -> Iterator[_Ev
             continue
         if relay.start - RELAY_REMINDER > now + horizon:
             continue
-        names = {who: s.volunteers.name_of(who) for who in relay.holders.values()}
-        tz = circle_timezone(s, relay.circle)
         for slot in range(1, relay.slots + 1):
             begins, ends = relay.slot_start(slot), relay.slot_end(slot)
             key = f"{relay.id}#{slot}"
             due = begins - RELAY_REMINDER
             if slot in relay.holders and due >= relay.created_at:
-                reminder = RelayNotice(relay, REMINDER, slot, names, tz)
-                yield _Event(key, REMINDER, relay.circle, due, begins, reminder)
-            handoff = RelayNotice(relay, HANDOFF, slot, names, tz)
-            yield _Event(key, HANDOFF, relay.circle, begins, ends, handoff)
-        close = RelayNotice(relay, CLOSE, relay.slots, names, tz)
+                yield _Event(
+                    key, REMINDER, relay.circle, due, begins, relay=relay, kind=REMINDER, slot=slot
+                )
+            yield _Event(
+                key, HANDOFF, relay.circle, begins, ends, relay=relay, kind=HANDOFF, slot=slot
+            )
         end = relay.end
-        yield _Event(f"{relay.id}#end", CLOSE, relay.circle, end, end + RELAY_CLOSE_GRACE, close)
+        yield _Event(
+            f"{relay.id}#end",
+            CLOSE,
+            relay.circle,
+            end,
+            end + RELAY_CLOSE_GRACE,
+            relay=relay,
+            kind=CLOSE,
+            slot=relay.slots,
+        )
 
 
 def _events(
@@ -170,28 +193,47 @@ def day_topic(s: Session) -> str:
     return best
 
 
+def _notice(s: Session, event: _Event, topic: Callable[[], str]) -> MeetupNotice | RelayNotice:
+    """The message's content, read when it is due (current RSVPs, holders and topic)."""
+    if event.meetup is not None and event.session is not None:
+        meetup, day = event.meetup, event.session.day
+        yes, maybe = meetup.count(day, "yes"), meetup.count(day, "maybe")
+        title = topic() if meetup.topic else ""
+        return MeetupNotice(meetup, event.session, event.lead, yes, maybe, title)
+    assert event.relay is not None
+    relay = event.relay
+    names = {who: s.volunteers.name_of(who) for who in relay.holders.values()}
+    return RelayNotice(relay, event.kind, event.slot, names, circle_timezone(s, relay.circle))
+
+
 def _chats(s: Session, circle: str, reachable: Collection[str]) -> list[str]:
     found = s.circles.get(circle)
     chats = found.chats if found else []
     return [chat for chat in chats if chat.partition(":")[0] in reachable]
 
 
-def claim_due_notices(
-    uow: UnitOfWork, offsets: Collection[timedelta], reachable: Collection[str]
-) -> list[Notice]:
-    """Claim (commit a record for) every notice due now for chats on ``reachable`` platforms.
+def run_tick(
+    uow: UnitOfWork,
+    offsets: Collection[timedelta],
+    reachable: Collection[str],
+    horizon: timedelta = timedelta(hours=1),
+) -> Tick:
+    """Claim (commit a record for) every notice due now, and say when the next falls due.
 
     ``reachable`` holds chat prefixes (``telegram``, ``slack``) whose platform is running: a
     chat on a platform that is off is left unclaimed, to be sent when it is back (if still
-    useful), rather than burned.
+    useful), rather than burned. ``next_due`` looks ``horizon`` ahead (None: nothing sooner).
     """
     notices: list[Notice] = []
+    coming: list[datetime] = []
     with uow.begin() as s:
         now = s.now
         pending: dict[tuple[str, str], list[_Event]] = {}
         chats_of: dict[str, list[str]] = {}
-        for event in _events(s, now, offsets, timedelta(0)):
+        for event in _events(s, now, offsets, horizon):
             if event.due > now:
+                if event.due <= now + horizon:
+                    coming.append(event.due)
                 continue
             if event.circle not in chats_of:
                 chats_of[event.circle] = _chats(s, event.circle, reachable)
@@ -199,25 +241,56 @@ def claim_due_notices(
                 key = delivery_key(event.occurrence, event.offset, chat)
                 if s.tx.get(DELIVERIES, key) is None:
                     pending.setdefault((event.occurrence, chat), []).append(event)
-        topic: str | None = None
+        topic = cache(lambda: day_topic(s))
+        skipped: list[tuple[str, str]] = []
         for (_, chat), events in sorted(pending.items()):
             live = [e for e in events if e.deadline > now]
             chosen = max(live, key=lambda e: e.due) if live else None
             for event in events:
                 key = delivery_key(event.occurrence, event.offset, chat)
-                if event is not chosen:
+                if event is chosen:
+                    _record(s, key, event, chat, CLAIMED, now)
+                    notices.append(Notice(key, chat, event.due, _notice(s, event, topic)))
+                else:
                     reason = "superseded" if event.deadline > now else "too late"
-                    log.warning("skipped notice %s (%s, due %s)", key, reason, event.due)
                     _record(s, key, event, chat, SKIPPED, now, reason)
-                    continue
-                what = event.build
-                if isinstance(what, MeetupNotice) and what.meetup.topic:
-                    topic = day_topic(s) if topic is None else topic
-                    what = replace(what, topic=topic)
-                _record(s, key, event, chat, CLAIMED, now)
-                notices.append(Notice(key, chat, event.due, what))
+                    skipped.append((key, reason))
         s.commit()
-    return notices
+    if skipped:
+        _log_skipped(skipped)
+    return Tick(notices, min(coming, default=None))
+
+
+def _log_skipped(skipped: list[tuple[str, str]]) -> None:
+    """One line per tick, however long the outage was; each notice at debug level."""
+    late = sum(1 for _, reason in skipped if reason == "too late")
+    log.warning(
+        "skipped %d notices (%d too late: their session had begun; %d superseded by a later "
+        "reminder), e.g. %s",
+        len(skipped),
+        late,
+        len(skipped) - late,
+        ", ".join(key for key, _ in skipped[:3]),
+    )
+    for key, reason in skipped:
+        log.debug("skipped notice %s (%s)", key, reason)
+
+
+def claim_due_notices(
+    uow: UnitOfWork, offsets: Collection[timedelta], reachable: Collection[str]
+) -> list[Notice]:
+    """Claim every notice due now (see ``run_tick``)."""
+    return run_tick(uow, offsets, reachable, timedelta(0)).notices
+
+
+def next_due(
+    uow: UnitOfWork, offsets: Collection[timedelta], horizon: timedelta = timedelta(hours=6)
+) -> datetime | None:
+    """The earliest due time after now within ``horizon`` (None: nothing that soon); reads only."""
+    with uow.begin() as s:
+        now = s.now
+        dues = [e.due for e in _events(s, now, offsets, horizon) if now < e.due <= now + horizon]
+    return min(dues, default=None)
 
 
 def _record(
@@ -254,16 +327,6 @@ def mark_delivered(uow: UnitOfWork, outcomes: Mapping[str, str]) -> None:
                 DELIVERIES, key, {**doc, "state": state, "at": s.now.isoformat(), "note": note}
             )
         s.commit()
-
-
-def next_due(
-    uow: UnitOfWork, offsets: Collection[timedelta], horizon: timedelta = timedelta(hours=6)
-) -> datetime | None:
-    """The earliest due time after now within ``horizon`` (None: nothing that soon)."""
-    with uow.begin() as s:
-        now = s.now
-        dues = [e.due for e in _events(s, now, offsets, horizon) if now < e.due <= now + horizon]
-    return min(dues, default=None)
 
 
 def prune_deliveries(uow: UnitOfWork, keep: timedelta = KEEP_RECORDS) -> int:
