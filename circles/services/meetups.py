@@ -225,3 +225,18 @@ def calendar_meetups(uow: UnitOfWork, circle: str = "") -> list[Meetup]:
         if circle:
             s.circles.require(check_slug(circle, field="circle"))
         return [m for m in all_meetups(s) if m.active and (not circle or m.circle == circle)]
+
+
+def forget_volunteer(s: Session, volunteer_id: str) -> int:
+    """Drop a volunteer's RSVPs inside an open session (for ``forgetme``); returns how many."""
+    dropped = 0
+    for meetup in all_meetups(s):
+        changed = False
+        for answers in meetup.rsvps.values():
+            if answers.pop(volunteer_id, None) is not None:
+                dropped += 1
+                changed = True
+        if changed:
+            meetup.rsvps = {day: a for day, a in meetup.rsvps.items() if a}
+            s.tx.put(MEETUPS, meetup.id, meetup.to_doc())
+    return dropped

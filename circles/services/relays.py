@@ -140,3 +140,17 @@ def release_slot(uow: UnitOfWork, actor: Actor, relay_id: str, slot: str) -> Rel
         s.tx.put(RELAYS, relay.id, relay.to_doc())
         s.commit()
     return view_relay(uow, relay.id)
+
+
+def forget_volunteer(s: Session, volunteer_id: str) -> int:
+    """Free every relay slot a volunteer holds, inside an open session (for ``forgetme``)."""
+    freed = 0
+    for doc in list(s.tx.all(RELAYS)):
+        relay = Relay.from_doc(doc)
+        held = [slot for slot, who in relay.holders.items() if who == volunteer_id]
+        for slot in held:
+            del relay.holders[slot]
+        if held:
+            freed += len(held)
+            s.tx.put(RELAYS, relay.id, relay.to_doc())
+    return freed

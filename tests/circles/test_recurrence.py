@@ -26,11 +26,13 @@ SPRING_FORWARD = date(2026, 3, 29)  # 02:00 CET -> 03:00 CEST
 FALL_BACK = date(2026, 10, 25)  # 03:00 CEST -> 02:00 CET
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def days_of(rule_text: str, start: time, tz: ZoneInfo, anchor: date, a: datetime, b: datetime):
+def days_of(
+    rule_text: str, start: time, tz: ZoneInfo, anchor: date, a: datetime, b: datetime
+) -> list[date]:
     rule = parse_recurrence(rule_text)
     return [day for day, _ in expand(rule, start, tz, anchor, a, b)]
 

@@ -205,3 +205,23 @@ def test_volunteer_sessions_are_their_circles_and_their_answers(
     ]
     lead_sessions = meetups.volunteer_sessions(uow, LEAD)
     assert [u.occurrence.day for u in lead_sessions][:2] == [date(2026, 11, 24), date(2026, 11, 27)]
+
+
+def test_forgetting_a_volunteer_drops_their_answers_and_slots(
+    uow: UnitOfWork, people: None
+) -> None:
+    from circles.services import relays
+
+    tea = tea_house(uow)
+    meetups.rsvp(uow, MEMBER, tea, "yes")
+    meetups.rsvp(uow, LEAD, tea, "maybe", "2026-11-27")
+    relay = relays.create_relay(uow, LEAD, "2026-12-01T20:00", "2x60", "Poetry", "research")
+    relays.claim_slot(uow, MEMBER, relay.id, "2")
+    with uow.begin() as s:
+        member = s.require_volunteer(MEMBER.identity)
+        assert meetups.forget_volunteer(s, member.id) == 1
+        assert relays.forget_volunteer(s, member.id) == 1
+        s.commit()
+    with uow.begin() as s:
+        assert list(meetups.load(s, tea).rsvps) == ["2026-11-27"]
+        assert relays.load(s, relay.id).holders == {}
