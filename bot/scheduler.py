@@ -54,6 +54,7 @@ class MeetupScheduler:
         self.stop_grace = stop_grace
         self._scheduler: AsyncIOScheduler | None = None
         self._sending: set[asyncio.Task[None]] = set()
+        self._armed_for: datetime | None = None
 
     async def start(self) -> None:
         # Built here, not at import or construction: it binds to the running loop.
@@ -101,6 +102,10 @@ class MeetupScheduler:
     def _arm(self, due: datetime | None) -> None:
         if self._scheduler is None:
             return
+        # Re-arm only when the time changed, or the one-shot job already ran (early, by a hair).
+        if due == self._armed_for and (due is None or self._scheduler.get_job(NEXT_JOB)):
+            return
+        self._armed_for = due
         if due is None:
             if self._scheduler.get_job(NEXT_JOB) is not None:
                 self._scheduler.remove_job(NEXT_JOB)

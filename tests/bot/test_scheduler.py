@@ -158,6 +158,48 @@ async def test_a_reminder_missed_while_stopped_is_sent_at_start(
     assert "in 10 s" in sent.reply.text
 
 
+async def test_the_precise_job_fires_without_waiting_for_the_periodic_tick(
+    store_path: Path, catalogs: Catalogs, opened: list[UnitOfWork]
+) -> None:
+    clock, start = clock_before_a_minute(2.0)
+    uow = open_uow(store_path, clock, berlin_network())
+    opened.append(uow)
+    plan_once(uow, start, ["telegram:-100"])
+    platform = RecordingPlatform("telegram", clock)
+    # A minute between periodic ticks: only the date job can deliver within the wait.
+    scheduler = MeetupScheduler(
+        uow, [platform], catalogs.translator("en"), ONE_SECOND, tick_seconds=60
+    )
+    await scheduler.start()
+    try:
+        await asyncio.wait_for(platform.arrived.wait(), timeout=10)
+    finally:
+        await scheduler.stop()
+    assert len(platform.sent) == 1
+
+
+async def test_a_meetup_scheduled_while_running_is_picked_up(
+    store_path: Path, catalogs: Catalogs, opened: list[UnitOfWork]
+) -> None:
+    clock, start = clock_before_a_minute(3.0)
+    uow = open_uow(store_path, clock, berlin_network())
+    opened.append(uow)
+    platform = RecordingPlatform("telegram", clock)
+    scheduler = MeetupScheduler(
+        uow, [platform], catalogs.translator("en"), ONE_SECOND, tick_seconds=0.5
+    )
+    await scheduler.start()
+    try:
+        plan_once(uow, start, ["telegram:-100"])  # after the start: the next tick finds it
+        await asyncio.wait_for(platform.arrived.wait(), timeout=10)
+    finally:
+        await scheduler.stop()
+    (sent,) = platform.sent
+    due = start - timedelta(seconds=1)
+    late = (sent.at - due).total_seconds() * 1000
+    print(f"\nlateness of a meetup added while running: {late:.1f} ms")
+
+
 @pytest.fixture
 def fixed_uow(uow: UnitOfWork, clock: FixedClock) -> UnitOfWork:
     """The in-memory network with a session at 20:00 Shanghai on Tue 24 Nov, and chats."""
