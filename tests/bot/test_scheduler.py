@@ -126,6 +126,8 @@ async def test_a_reminder_arrives_once_on_time_and_not_again_after_a_restart(
     opened.append(again)
     platform_again = RecordingPlatform("telegram", clock)
     restarted = MeetupScheduler(again, [platform_again], catalogs.translator("en"), ONE_SECOND)
+    # Still before the session, so a missing record would mean a resend now: not vacuous.
+    assert clock.now() < start
     await restarted.start()
     try:
         remaining = (start - clock.now()).total_seconds()
