@@ -39,6 +39,7 @@ SLASH_COMMAND = "/can"
 CHAT_PREFIX = "slack:"
 DEFAULT_API = "https://slack.com/api/"
 NETWORK_ERRORS = (TimeoutError, aiohttp.ClientError, OSError)
+DRAIN_SECONDS = 5.0
 
 
 def api_base_url(config: SlackConfig) -> str:
@@ -54,6 +55,9 @@ class SlackPlatform:
 
     def __init__(self, config: Config, dispatcher: Dispatcher) -> None:
         self._config = config.slack
+        if not self.socket_mode and not self._config.signing_secret:
+            # Checked by the config loader too; an empty secret would let anyone sign requests.
+            raise ConfigError("slack.signing_secret: required in HTTP mode")
         self._network_name = config.network.name
         self._dispatcher = dispatcher
         self.app = AsyncApp(
@@ -128,10 +132,13 @@ class SlackPlatform:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
-        for task in list(self._tasks):
+        if not self._tasks:
+            return
+        # Let answers already under way reach their users; only then give up on the rest.
+        _, pending = await asyncio.wait(set(self._tasks), timeout=DRAIN_SECONDS)
+        for task in pending:
             task.cancel()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """Every Slack HTTP request ends in Bolt's dispatch, signature check first."""
@@ -226,6 +233,12 @@ class SlackPlatform:
 
     async def _respond(self, invocation: Invocation, payload: dict[str, Any], **how: Any) -> None:
         """Post to the request's response_url (the one way to answer in an ephemeral message)."""
+        if not invocation.response_url:
+            # Slack always sends one with a command; without it, an ephemeral post still works.
+            await self.client.chat_postEphemeral(
+                channel=invocation.channel, user=invocation.user, **payload
+            )
+            return
         webhook = AsyncWebhookClient(invocation.response_url, logger=log)
         answer = await webhook.send_dict({**payload, **how})
         if answer.status_code != 200:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -28,7 +32,13 @@ from tests.bot.slack_support import (
     slack_config,
 )
 from tests.fakes.slack_api import TEAM, Call, FakeSlackAPI, FakeUser
-from tests.fakes.slack_payloads import action_form, block_action, command_form, home_opened
+from tests.fakes.slack_payloads import (
+    action_form,
+    block_action,
+    command_fields,
+    command_form,
+    home_opened,
+)
 
 PDF = b"%PDF-1.4 fake kit"
 
@@ -43,14 +53,25 @@ def a_file(ctx: CommandContext, args: Args) -> Reply:
     )
 
 
+GATE = threading.Event()
+
+
+def slow(ctx: CommandContext, args: Args) -> Reply:
+    """A command that cannot finish until the test opens the gate."""
+    if not GATE.wait(timeout=30):
+        raise AssertionError("the gate never opened")
+    return Reply("finally done")
+
+
 @pytest.fixture
 def test_dispatcher(uow: UnitOfWork, catalogs: Catalogs, network: Network) -> Dispatcher:
-    """The real commands plus two probes: where the actor is, and a reply carrying a file."""
+    """The real commands plus probes: where the actor is, a reply with a file, a slow one."""
     registry = Registry(
         [
             *build_registry(),
             Command("whereami", "whereami", "probe", Who.ANYONE, where_am_i),
             Command("file", "file", "probe", Who.ANYONE, a_file),
+            Command("slow", "slow", "probe", Who.ANYONE, slow),
         ]
     )
     return Dispatcher(registry, uow, catalogs, Config(network=network))
@@ -120,14 +141,7 @@ async def test_a_refused_token_stops_the_start_with_one_line(
     fake: FakeSlackAPI, dispatcher: Dispatcher, network: Network
 ) -> None:
     config = slack_config(fake, network)
-    config = Config(
-        network=network,
-        slack=type(config.slack)(
-            bot_token="xoxb-wrong-token-9999",
-            signing_secret=SIGNING_SECRET,
-            api_base_url=fake.api_base_url,
-        ),
-    )
+    config = Config(network=network, slack=replace(config.slack, bot_token="xoxb-wrong-9999"))
     with pytest.raises(ConfigError) as raised:
         await SlackPlatform(config, dispatcher).start()
     assert str(raised.value) == "slack.bot_token: Slack refused it (invalid_auth)"
@@ -149,6 +163,19 @@ async def test_a_slash_command_is_acked_empty_then_answered_by_response_url(
     assert "research" in texts(answer.params["blocks"])
     assert "/can circles" in texts(answer.params["blocks"])  # the context line
     assert answer.params["text"]  # a notification fallback
+
+
+async def test_slack_gets_its_ack_before_the_command_has_finished(
+    fake: FakeSlackAPI, url: str
+) -> None:
+    GATE.clear()
+    body = command_form("slow", user="UALICE", response_url=fake.response_url("slow"))
+    status, text = await post(url, body)  # returns while the command is still blocked
+    assert (status, text) == (200, "")
+    assert fake.calls_to("response") == []
+    GATE.set()
+    answer = await fake.wait_for("response", lambda c: c.path.endswith("slow"))
+    assert "finally done" in texts(answer.params["blocks"])
 
 
 async def test_can_alone_is_help(fake: FakeSlackAPI, url: str) -> None:
@@ -337,3 +364,36 @@ async def test_no_secret_reaches_the_logs_even_at_debug_level(
     assert "refused a request" in caplog.text and "files.completeUploadExternal" in caplog.text
     for secret in (BOT_TOKEN, SIGNING_SECRET):
         assert secret not in caplog.text
+
+
+async def test_without_a_response_url_the_answer_is_posted_ephemeral(
+    fake: FakeSlackAPI, url: str
+) -> None:
+    fields = command_fields("circles", user="UALICE", response_url="")
+    status, _ = await post(url, urlencode(fields))
+    assert status == 200
+    posted = await fake.wait_for("chat.postEphemeral")
+    assert (posted.params["channel"], posted.params["user"]) == ("C0GENERAL", "UALICE")
+    assert "research" in texts(posted.params["blocks"])
+
+
+def test_http_mode_refuses_to_run_without_a_signing_secret(
+    fake: FakeSlackAPI, dispatcher: Dispatcher, network: Network
+) -> None:
+    config = slack_config(fake, network)
+    unsigned = Config(network=network, slack=replace(config.slack, signing_secret=""))
+    with pytest.raises(ConfigError, match=r"^slack\.signing_secret"):
+        SlackPlatform(unsigned, dispatcher)
+
+
+async def test_stop_lets_an_answer_under_way_finish(
+    fake: FakeSlackAPI, test_dispatcher: Dispatcher, network: Network
+) -> None:
+    GATE.clear()
+    async with running_platform(fake, test_dispatcher, network) as platform:
+        async with serving(platform) as events:
+            body = command_form("slow", user="UALICE", response_url=fake.response_url("drain"))
+            assert (await post(events, body))[0] == 200
+        asyncio.get_running_loop().call_soon(GATE.set)
+    # stop() returned only after the slow command's answer went out
+    assert [c.path for c in fake.calls_to("response")] == ["/response/drain"]

@@ -1,9 +1,9 @@
 """FakeSlackAPI: a loopback Slack Web API that records every call the bot makes.
 
-Serves ``/api/<method>`` (auth.test, chat.postMessage, chat.update, views.publish, users.info,
-conversations.open, the files.uploadV2 steps, apps.connections.open), the upload URLs it hands
-out, ``/response/<id>`` to use as a response_url, and ``/socket``, a Socket Mode websocket the
-test pushes envelopes through. On 127.0.0.1 and a port the OS picks.
+Serves ``/api/<method>`` (auth.test, chat.postMessage, chat.postEphemeral, chat.update,
+views.publish, users.info, conversations.open, the files.uploadV2 steps, apps.connections.open),
+the upload URLs it hands out, ``/response/<id>`` to use as a response_url, and ``/socket``, a
+Socket Mode websocket the test pushes envelopes through. On 127.0.0.1 and a port the OS picks.
 """
 
 from __future__ import annotations
@@ -181,6 +181,9 @@ class FakeSlackAPI:
 
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "channel": params.get("channel"), "ts": self._next_ts()}
+
+    def _chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "message_ts": self._next_ts()}
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
