@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bot.commands import onboarding, roles
+from bot.commands import meetups, onboarding, relays, roles
 from bot.commands.registry import Registry
 
 
 def build_registry() -> Registry:
-    return Registry([*onboarding.commands(), *roles.commands()])
+    return Registry(
+        [*onboarding.commands(), *roles.commands(), *meetups.commands(), *relays.commands()]
+    )
