@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.demo_meetups import seed_demo_meetups
 from circles.actor import Actor
 from circles.errors import CanError
 from circles.services import membership
@@ -73,4 +74,5 @@ def seed_demo(uow: UnitOfWork) -> list[str]:
                 pass  # already held from an earlier demo run
         for circle in leads:
             role_services.appoint_lead(uow, circle, joined.volunteer.id)
+    done.extend(seed_demo_meetups(uow))
     return done

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot.bootstrap import Runtime, control_socket_path
 from bot.control import ControlServer
 from bot.platform import Platform, ServesWeb
+from bot.scheduler import MeetupScheduler
 from bot.slack import SlackPlatform
 from bot.telegram import TelegramPlatform
 from bot.web import WebPortal, add_routes, build_web_app
@@ -35,6 +36,7 @@ async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     started: list[Platform] = []
+    scheduler: MeetupScheduler | None = None
     # Built before anything starts: routes must be mounted before the portal listens.
     web_app = build_web_app(runtime.uow)
     platforms = build_platforms(runtime) if platforms is None else platforms
@@ -61,10 +63,21 @@ async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -
                 "talk to the bot with: canbot chat --as yourname",
                 flush=True,
             )
+        language = config.network.language
+        scheduler = MeetupScheduler(
+            runtime.uow,
+            started,
+            runtime.dispatcher.catalogs.translator(language),
+            config.meetups.reminders,
+        )
+        await scheduler.start()
+        print("Meetup scheduler is running.", flush=True)
         print("canbot is running; Ctrl+C stops it.", flush=True)
         await stop.wait()
         print("Stopping...", flush=True)
     finally:
+        if scheduler is not None:
+            await scheduler.stop()
         for platform in reversed(started):
             try:
                 await platform.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot import __version__
+from bot.calendar_feed import add_calendar_routes
 from circles.unit_of_work import UnitOfWork
 
 
@@ -24,6 +25,7 @@ def build_web_app(uow: UnitOfWork) -> web.Application:
         )
 
     app.router.add_get("/healthz", healthz)
+    add_calendar_routes(app, uow)
     return app
 
 

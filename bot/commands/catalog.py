@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from bot.commands import chats, onboarding, roles
+from bot.commands import chats, meetups, onboarding, relays, roles
 from bot.commands.registry import Registry
 
 
 def build_registry() -> Registry:
-    return Registry([*onboarding.commands(), *roles.commands(), *chats.commands()])
+    return Registry(
+        [
+            *onboarding.commands(),
+            *roles.commands(),
+            *meetups.commands(),
+            *relays.commands(),
+            *chats.commands(),
+        ]
+    )

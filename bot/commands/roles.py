@@ -4,6 +4,7 @@ unassign."""
 from __future__ import annotations
 
 from bot.commands.context import CommandContext
+from bot.commands.meetups import my_sessions, next_session_line
 from bot.commands.registry import Args, Command, Who
 from bot.i18n import Translator
 from bot.reply import Button, Reply
@@ -72,6 +73,9 @@ def circle(ctx: CommandContext, args: Args) -> Reply:
         )
     if c.chats:
         lines.append(t("Linked chats: {count}", count=len(c.chats)))
+    next_meetup = next_session_line(ctx, c.slug)
+    if next_meetup:
+        lines.append(next_meetup)
     buttons = [claim_button(t, c, r) for r in c.roles if r.is_open][:MAX_BUTTONS]
     return Reply("\n".join(lines), buttons=tuple((b,) for b in buttons), refresh=f"circle {c.slug}")
 
@@ -125,9 +129,10 @@ def release(ctx: CommandContext, args: Args) -> Reply:
 def myroles(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
     volunteer, held = role_services.roles_of(ctx.uow, ctx.actor)
+    sessions = my_sessions(ctx)
     if not held:
         return Reply(
-            t("You hold no role yet. Send roles to find one."),
+            "\n".join([t("You hold no role yet. Send roles to find one."), *sessions]),
             buttons=((Button(t("Open roles"), "roles"),),),
         )
     lines = [t("Your roles, {name}:", name=volunteer.name)]
@@ -143,6 +148,7 @@ def myroles(ctx: CommandContext, args: Args) -> Reply:
                 limit=limit,
             )
         )
+    lines.extend(sessions)
     return Reply("\n".join(lines))
 
 

@@ -1,0 +1,89 @@
+"""The iCalendar feeds (RFC 5545): ``/calendar.ics`` for the network, ``/calendar/<circle>.ics``.
+
+One VEVENT per active meetup: DTSTART at its first session with a TZID (and the matching
+VTIMEZONE), an RRULE for series, EXDATE for cancelled sessions, DURATION, LOCATION and a UID
+that stays the same for the life of the meetup, so subscribed calendars update in place.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from aiohttp import web
+from icalendar import Calendar, Event
+
+from circles.errors import CanError
+from circles.meetup import Meetup
+from circles.recurrence import at_local
+from circles.services.meetups import calendar_meetups
+from circles.unit_of_work import UnitOfWork
+
+PRODID = "-//CAN bot//meetups//EN"
+CONTENT_TYPE = "text/calendar"
+# VTIMEZONE rules are written from a year before the oldest series (not from 1970).
+ZONE_HISTORY = timedelta(days=366)
+
+
+def meetup_event(meetup: Meetup, uid_domain: str) -> Event | None:
+    anchor = meetup.anchor
+    if anchor is None:
+        return None
+    tz = meetup.tz
+    event = Event()
+    event.add("uid", f"{meetup.id}@{uid_domain}")
+    event.add("dtstamp", meetup.created_at)
+    event.add("created", meetup.created_at)
+    event.add("summary", meetup.title)
+    event.add("categories", [meetup.circle])
+    event.add("dtstart", at_local(anchor, meetup.start, tz).astimezone(tz))
+    event.add("duration", meetup.duration)
+    rule = meetup.recurrence.rrule()
+    if rule is not None:
+        event.add("rrule", rule)
+    if meetup.cancelled:
+        days = [date.fromisoformat(d) for d in sorted(meetup.cancelled)]
+        event.add("exdate", [at_local(d, meetup.start, tz).astimezone(tz) for d in days])
+    if meetup.place:
+        event.add("location", meetup.place)
+        if meetup.place.startswith(("http://", "https://")):
+            event.add("url", meetup.place)
+    return event
+
+
+def build_calendar(meetups: list[Meetup], name: str, uid_domain: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    for meetup in meetups:
+        event = meetup_event(meetup, uid_domain)
+        if event is not None:
+            calendar.add_component(event)
+    if meetups:
+        oldest = min(m.created_at for m in meetups).date() - ZONE_HISTORY
+        calendar.add_missing_timezones(first_date=oldest)
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def add_calendar_routes(app: web.Application, uow: UnitOfWork) -> None:
+    """Mount the feeds on the web portal."""
+
+    def feed(circle: str) -> web.Response:
+        try:
+            meetups = calendar_meetups(uow, circle)
+        except CanError:
+            raise web.HTTPNotFound(text="No such circle.\n") from None
+        name = f"{uow.network.name} · {circle}" if circle else uow.network.name
+        body = build_calendar(meetups, name, uid_domain="can-bot")
+        return web.Response(body=body, content_type=CONTENT_TYPE, charset="utf-8")
+
+    async def network_feed(request: web.Request) -> web.Response:
+        return feed("")
+
+    async def circle_feed(request: web.Request) -> web.Response:
+        return feed(request.match_info["circle"])
+
+    app.router.add_get("/calendar.ics", network_feed)
+    app.router.add_get(r"/calendar/{circle:[A-Za-z0-9-]{1,32}}.ics", circle_feed)

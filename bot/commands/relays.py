@@ -1,0 +1,147 @@
+"""The ``relay`` command and its subcommands: new, the board, claim, release.
+
+``relay new <YYYY-MM-DDTHH:MM> <slots>x<minutes> <title>`` creates the relay in the circle the
+chat is linked to, else in the ``network`` circle; ``--circle=<slug>`` before the title names
+the circle outright. The start is read in that circle's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.commands.context import CommandContext
+from bot.commands.registry import Args, Command, Who
+from bot.i18n import Translator
+from bot.local_time import clock, when
+from bot.reply import Button, Reply
+from circles.errors import N_, Invalid
+from circles.services import relays as relay_services
+from circles.services.relays import RelayView
+
+CIRCLE_FLAG = "--circle="
+MAX_BUTTONS = 12
+SUBCOMMANDS = {
+    "new": "relay new <YYYY-MM-DDTHH:MM> <slots>x<minutes> [--circle=<slug>] <title>",
+    "claim": "relay claim <id> <slot>",
+    "release": "relay release <id> <slot>",
+}
+
+
+def usage_error(sub: str) -> Invalid:
+    return Invalid(N_("Write it as: {usage}"), usage=SUBCOMMANDS[sub])
+
+
+def board(t: Translator, view: RelayView, now: datetime) -> Reply:
+    r, zone = view.relay, view.timezone
+    lines = [
+        t(
+            "Relay {title} ({relay}) of {circle}: {slots} slots of {minutes} min from {start} "
+            "({zone}).",
+            title=r.title,
+            relay=r.id,
+            circle=r.circle,
+            slots=r.slots,
+            minutes=r.minutes,
+            start=when(t, r.start, zone),
+            zone=zone,
+        )
+    ]
+    buttons: list[Button] = []
+    for slot in range(1, r.slots + 1):
+        begins, ends = r.slot_start(slot), r.slot_end(slot)
+        holder = r.holders.get(slot)
+        who = view.names.get(holder, "?") if holder else t("(open)")
+        lines.append(f"{slot}. {clock(begins, zone)}–{clock(ends, zone)} {who}")
+        if holder is None and ends > now and len(buttons) < MAX_BUTTONS:
+            buttons.append(Button(t("Claim slot {slot}", slot=slot), f"relay claim {r.id} {slot}"))
+    open_count = r.slots - len(r.holders)
+    lines.append(
+        t(
+            "{count} slots open. Claim one with relay claim {relay} <slot>.",
+            count=open_count,
+            relay=r.id,
+        )
+    )
+    return Reply("\n".join(lines), buttons=tuple((b,) for b in buttons))
+
+
+def relay_new(ctx: CommandContext, words: list[str]) -> Reply:
+    if len(words) < 3:
+        raise usage_error("new")
+    when_text, shape, *title_words = words
+    circle = ""
+    if title_words and title_words[0].lower().startswith(CIRCLE_FLAG):
+        circle = title_words.pop(0)[len(CIRCLE_FLAG) :]
+    if not title_words:
+        raise usage_error("new")
+    relay = relay_services.create_relay(
+        ctx.uow, ctx.actor, when_text, shape, " ".join(title_words), circle
+    )
+    view = relay_services.view_relay(ctx.uow, relay.id)
+    reply = board(ctx.t, view, ctx.uow.clock.now())
+    head = ctx.t("Relay created: {relay}.", relay=relay.id)
+    return Reply(head + "\n" + reply.text, buttons=reply.buttons)
+
+
+def relay_list(ctx: CommandContext) -> Reply:
+    t = ctx.t
+    relays = relay_services.current_relays(ctx.uow)
+    if not relays:
+        return Reply(
+            t("No relay is planned. A lead starts one with: {usage}", usage=SUBCOMMANDS["new"])
+        )
+    zone = ctx.config.network.timezone
+    lines = [t("Relays:")]
+    for r in relays:
+        lines.append(
+            f"• {r.id} {r.title} ({r.circle}) {when(t, r.start, zone)} · "
+            + t("{taken}/{slots} slots taken", taken=len(r.holders), slots=r.slots)
+        )
+    buttons = tuple((Button(r.title[:30], f"relay {r.id}"),) for r in relays[:MAX_BUTTONS])
+    return Reply("\n".join(lines), buttons=buttons)
+
+
+def relay(ctx: CommandContext, args: Args) -> Reply:
+    words = args.get("args", "").split()
+    if not words:
+        return relay_list(ctx)
+    sub = words[0].lower()
+    now = ctx.uow.clock.now()
+    if sub == "new":
+        return relay_new(ctx, words[1:])
+    if sub in ("claim", "release"):
+        if len(words) != 3:
+            raise usage_error(sub)
+        action = relay_services.claim_slot if sub == "claim" else relay_services.release_slot
+        view = action(ctx.uow, ctx.actor, words[1], words[2])
+        slot = int(words[2])
+        done = (
+            ctx.t("You hold slot {slot}.", slot=slot)
+            if sub == "claim"
+            else ctx.t("Slot {slot} is open again.", slot=slot)
+        )
+        reply = board(ctx.t, view, now)
+        return Reply(done + "\n" + reply.text, buttons=reply.buttons)
+    if len(words) != 1:
+        raise Invalid(
+            N_("Unknown relay subcommand '{sub}': use new, claim, release or a relay id."),
+            sub=sub[:20],
+        )
+    return board(ctx.t, relay_services.view_relay(ctx.uow, words[0]), now)
+
+
+def commands() -> list[Command]:
+    return [
+        Command(
+            "relay",
+            "relay [args...]",
+            N_(
+                "Relays cut into slots: relay (list), relay <id> (board), relay claim <id> <slot>, "
+                "relay release <id> <slot>, and for leads relay new <YYYY-MM-DDTHH:MM> "
+                "<slots>x<minutes> [--circle=<slug>] <title> (in this chat's circle, else network)"
+            ),
+            Who.ANYONE,
+            relay,
+            group="meetups",
+        ),
+    ]

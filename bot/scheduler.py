@@ -1,0 +1,153 @@
+"""The meetup scheduler inside `canbot run`: sends reminders and relay hand-offs when they fall due.
+
+The store is the source of truth and the APScheduler jobs are derived from it, so nothing is
+lost or doubled when the process restarts:
+
+- a periodic ``tick`` (every ``tick_seconds``, coalesced, one at a time) asks the store what is
+  due (``claim_due_notices``), which claims each notice in a committed delivery record before it
+  is sent; the tick also runs at start, which sends what a short outage held back;
+- after each tick one precise ``date`` job is armed at the next due time, so a reminder goes out
+  within milliseconds of its due time rather than up to a tick later. Ticks notice new or
+  changed meetups by themselves; ``wake()`` asks for a tick at once.
+
+Each notice goes to the platform named by its chat's prefix (``telegram:`` -> the platform
+named ``telegram``); sends run in their own tasks, so a slow broadcast never holds up a tick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.i18n import Translator
+from bot.notice import render
+from bot.platform import Platform
+from circles.services.reminders import SENT, Notice, mark_delivered, prune_deliveries, run_tick
+from circles.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+TICK_JOB, NEXT_JOB, PRUNE_JOB = "tick", "next-due", "prune"
+
+
+class MeetupScheduler:
+    """Derives send times from the store and sends what falls due to every linked chat."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        platforms: Sequence[Platform],
+        translator: Translator,
+        offsets: Sequence[timedelta],
+        *,
+        tick_seconds: float = 2.0,
+        stop_grace: float = 10.0,
+    ) -> None:
+        self.uow = uow
+        self.routes = {platform.name.lower(): platform for platform in platforms}
+        self.t = translator
+        self.offsets = tuple(offsets)
+        self.tick_seconds = tick_seconds
+        self.stop_grace = stop_grace
+        self._scheduler: AsyncIOScheduler | None = None
+        self._sending: set[asyncio.Task[None]] = set()
+        self._armed_for: datetime | None = None
+
+    async def start(self) -> None:
+        # Built here, not at import or construction: it binds to the running loop.
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        scheduler.add_job(self.wake, "interval", seconds=self.tick_seconds, id=TICK_JOB, **options)
+        scheduler.add_job(self.prune, "interval", hours=6, id=PRUNE_JOB, **options)
+        scheduler.start()
+        self._scheduler = scheduler
+        await self.wake()
+
+    async def stop(self) -> None:
+        """Stop ticking, then give sends already under way a moment to finish."""
+        if self._scheduler is not None:
+            # Pause first, then let a tick already handed to the loop run (it finishes in one
+            # step): shutting down under it would cancel it and log a spurious error.
+            self._scheduler.pause()
+            for _ in range(3):
+                await asyncio.sleep(0)
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        if self._sending:
+            _, late = await asyncio.wait(set(self._sending), timeout=self.stop_grace)
+            for task in late:
+                log.warning("a reminder send did not finish before shutdown")
+                task.cancel()
+
+    async def wake(self) -> None:
+        """One tick: claim and send what is due, then arm the job for the next due time.
+
+        The store work has no ``await`` inside, so two ticks never interleave and a shutdown
+        cannot cut one between claiming and handing the notices to their send task.
+        """
+        try:
+            tick = run_tick(self.uow, self.offsets, self.routes.keys())
+            if tick.notices:
+                task = asyncio.get_running_loop().create_task(self._deliver(tick.notices))
+                self._sending.add(task)
+                task.add_done_callback(self._sending.discard)
+            self._arm(tick.next_due)
+        except Exception:
+            # The scheduler's edge: one bad tick must not stop the next one.
+            log.exception("reminder tick failed")
+
+    def _arm(self, due: datetime | None) -> None:
+        if self._scheduler is None:
+            return
+        # Re-arm only when the time changed, or the one-shot job already ran (early, by a hair).
+        if due == self._armed_for and (due is None or self._scheduler.get_job(NEXT_JOB)):
+            return
+        self._armed_for = due
+        if due is None:
+            if self._scheduler.get_job(NEXT_JOB) is not None:
+                self._scheduler.remove_job(NEXT_JOB)
+            return
+        # The domain clock may be shifted (tests); APScheduler runs on the wall clock.
+        delay = max((due - self.uow.clock.now()).total_seconds(), 0.0)
+        run_date = datetime.now(UTC) + timedelta(seconds=delay)
+        self._scheduler.add_job(
+            self.wake,
+            "date",
+            run_date=run_date,
+            id=NEXT_JOB,
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
+    async def prune(self) -> None:
+        try:
+            dropped = prune_deliveries(self.uow)
+            if dropped:
+                log.info("forgot %d old delivery records", dropped)
+        except Exception:
+            log.exception("pruning delivery records failed")
+
+    async def _deliver(self, notices: list[Notice]) -> None:
+        outcomes = await asyncio.gather(*(self._send(notice) for notice in notices))
+        try:
+            mark_delivered(self.uow, dict(outcomes))
+        except Exception:
+            log.exception("could not record %d sent notices", len(outcomes))
+
+    async def _send(self, notice: Notice) -> tuple[str, str]:
+        platform = self.routes.get(notice.chat.partition(":")[0])
+        if platform is None:
+            return notice.key, "NoPlatform"
+        try:
+            await platform.send(notice.chat, render(self.t, notice))
+        except Exception as exc:
+            # Not retried: the chat may have got it (a timeout after delivery), and a
+            # duplicate in a group chat is worse than a reminder missed.
+            log.exception("sending %s failed", notice.key)
+            return notice.key, type(exc).__name__
+        late = (self.uow.clock.now() - notice.due).total_seconds()
+        log.info("sent %s (%.2f s after due)", notice.key, late)
+        return notice.key, SENT

@@ -1,0 +1,242 @@
+"""Scheduling meetups, listing their sessions, answering for a session, cancelling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from circles.actor import Actor
+from circles.errors import N_, Conflict, Invalid, NotFound
+from circles.meetup import CANCELLED, Meetup, Occurrence, parse_duration
+from circles.recurrence import ONCE, parse_clock, parse_date, parse_recurrence, zone
+from circles.text import clean
+from circles.text import slug as check_slug
+from circles.unit_of_work import CIRCLES, Session, UnitOfWork
+
+MEETUPS = "meetups"
+MAX_TITLE = 120
+MAX_PLACE = 300
+# How far ahead "the next session" is looked for: a biweekly rule always has one within it.
+NEXT_HORIZON = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """One upcoming session with its meetup and how many said yes or maybe."""
+
+    meetup: Meetup
+    occurrence: Occurrence
+
+    @property
+    def yes(self) -> int:
+        return self.meetup.count(self.occurrence.day, "yes")
+
+    @property
+    def maybe(self) -> int:
+        return self.meetup.count(self.occurrence.day, "maybe")
+
+
+def circle_timezone(s: Session, circle: str) -> str:
+    """The circle's own time zone if its document names one, else the network's."""
+    doc = s.tx.get(CIRCLES, circle) or {}
+    return str(doc.get("timezone") or s.network.timezone)
+
+
+def viewer_timezone(uow: UnitOfWork, identity: str) -> str:
+    """The time zone to show a volunteer times in: theirs if they set one, else the network's."""
+    with uow.begin() as s:
+        volunteer = s.volunteers.by_identity(identity)
+        doc = s.tx.get("volunteers", volunteer.id) if volunteer else None
+    name = str((doc or {}).get("timezone") or uow.network.timezone)
+    try:
+        zone(name)
+    except Invalid:
+        return uow.network.timezone
+    return name
+
+
+def load(s: Session, meetup_id: str) -> Meetup:
+    doc = s.tx.get(MEETUPS, meetup_id)
+    if doc is None:
+        raise NotFound(
+            N_("There is no meetup '{meetup}'. Send meetups for the list."), meetup=meetup_id[:40]
+        )
+    return Meetup.from_doc(doc)
+
+
+def all_meetups(s: Session) -> list[Meetup]:
+    return sorted((Meetup.from_doc(d) for d in s.tx.all(MEETUPS)), key=lambda m: m.id)
+
+
+def resolve(s: Session, ref: str, day: str = "") -> tuple[Meetup, date | None]:
+    """``m1a2b3c4`` or ``m1a2b3c4@2026-12-01`` (an occurrence id), plus an optional date."""
+    meetup_id, at, occurrence_day = ref.strip().lower().partition("@")
+    if at and day and occurrence_day != day.strip():
+        raise Invalid(N_("Name the date once: either {ref} or a date."), ref=ref[:60])
+    named = occurrence_day if at else day
+    return load(s, meetup_id), parse_date(named) if named else None
+
+
+def schedule_meetup(
+    uow: UnitOfWork,
+    actor: Actor,
+    circle: str,
+    recurrence: str,
+    start: str,
+    duration: str,
+    title: str,
+    *,
+    place: str = "",
+    topic: bool = False,
+) -> Meetup:
+    """A lead schedules a series (or a one-off) for their circle."""
+    rule = parse_recurrence(recurrence)
+    local_start = parse_clock(start)
+    minutes = parse_duration(duration)
+    title = clean(title, field="title", max_length=MAX_TITLE)
+    place = clean(place, field="place", max_length=MAX_PLACE, allow_empty=True)
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        target = s.circles.require(check_slug(circle, field="circle"))
+        s.require_lead(volunteer, target)
+        meetup = Meetup(
+            id=s.new_id(MEETUPS, "m"),
+            circle=target.slug,
+            title=title,
+            recurrence=rule,
+            start=local_start,
+            timezone=circle_timezone(s, target.slug),
+            duration_minutes=minutes,
+            created_at=s.now,
+            created_by=volunteer.id,
+            place=place,
+            topic=topic,
+        )
+        if meetup.next_occurrence(s.now, NEXT_HORIZON) is None:
+            if rule.kind == ONCE:
+                raise Invalid(
+                    N_("{date} {time} is already past: a one-off meetup must be in the future."),
+                    date=rule.text.partition(":")[2],
+                    time=start,
+                )
+            raise Invalid(N_("That recurrence has no session ahead."))
+        s.tx.put(MEETUPS, meetup.id, meetup.to_doc())
+        s.commit()
+        return meetup
+
+
+def upcoming(
+    uow: UnitOfWork,
+    circle: str = "",
+    *,
+    horizon: timedelta = timedelta(days=14),
+    limit: int = 20,
+) -> list[Upcoming]:
+    """Sessions not yet begun within ``horizon``, soonest first (of one circle, or all)."""
+    with uow.begin() as s:
+        if circle:
+            s.circles.require(check_slug(circle, field="circle"))
+        meetups = [m for m in all_meetups(s) if not circle or m.circle == circle]
+        return sessions_of(meetups, s.now, horizon)[:limit]
+
+
+def sessions_of(meetups: Iterable[Meetup], now: datetime, horizon: timedelta) -> list[Upcoming]:
+    found = [
+        Upcoming(meetup, occurrence)
+        for meetup in meetups
+        for occurrence in meetup.occurrences(now, now + horizon)
+    ]
+    return sorted(found, key=lambda item: (item.occurrence.start, item.meetup.id))
+
+
+def volunteer_sessions(
+    uow: UnitOfWork, actor: Actor, *, horizon: timedelta = timedelta(days=14), limit: int = 5
+) -> list[Upcoming]:
+    """Sessions of the circles a volunteer belongs to, or said yes or maybe to."""
+    with uow.begin() as s:
+        volunteer = s.volunteers.by_identity(actor.identity)
+        if volunteer is None:
+            return []
+        mine = {c.slug for c in s.circles.all() if volunteer.id in (*c.members, *c.leads)}
+        found = [
+            item
+            for item in sessions_of(all_meetups(s), s.now, horizon)
+            if item.meetup.circle in mine
+            or item.meetup.answers_on(item.occurrence.day).get(volunteer.id) in ("yes", "maybe")
+        ]
+        return found[:limit]
+
+
+def next_session(uow: UnitOfWork, circle: str) -> Upcoming | None:
+    """The circle's next session, if one is planned."""
+    with uow.begin() as s:
+        meetups = [m for m in all_meetups(s) if m.circle == circle]
+        found = sessions_of(meetups, s.now, NEXT_HORIZON)
+    return found[0] if found else None
+
+
+def rsvp(uow: UnitOfWork, actor: Actor, ref: str, answer: str, day: str = "") -> Upcoming:
+    """Answer yes, no or maybe for a session: the named one, else the next one."""
+    answer = answer.strip().lower()
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        meetup, named = resolve(s, ref, day)
+        if named is None:
+            upcoming_one = meetup.next_occurrence(s.now, NEXT_HORIZON)
+            if upcoming_one is None:
+                raise Conflict(N_("Meetup {meetup} has no session ahead."), meetup=meetup.id)
+            named = upcoming_one.day
+        occurrence = meetup.answer(named, volunteer.id, answer, s.now)
+        s.tx.put(MEETUPS, meetup.id, meetup.to_doc())
+        s.commit()
+        return Upcoming(meetup, occurrence)
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """What a cancel did: the meetup, and the one session cancelled (None: the series)."""
+
+    meetup: Meetup
+    occurrence: Occurrence | None
+
+
+def cancel(uow: UnitOfWork, actor: Actor, ref: str, day: str = "") -> Cancelled:
+    """A lead cancels one session, or the whole series when no date is named."""
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        meetup, named = resolve(s, ref, day)
+        s.require_lead(volunteer, s.circles.require(meetup.circle))
+        if not meetup.active:
+            raise Conflict(N_("Meetup {meetup} is cancelled."), meetup=meetup.id)
+        occurrence = None
+        if named is None:
+            meetup.status = CANCELLED
+        else:
+            occurrence = meetup.cancel_on(named, s.now)
+        s.tx.put(MEETUPS, meetup.id, meetup.to_doc())
+        s.commit()
+        return Cancelled(meetup, occurrence)
+
+
+def calendar_meetups(uow: UnitOfWork, circle: str = "") -> list[Meetup]:
+    """The active meetups a calendar feed shows (of one circle, or all)."""
+    with uow.begin() as s:
+        if circle:
+            s.circles.require(check_slug(circle, field="circle"))
+        return [m for m in all_meetups(s) if m.active and (not circle or m.circle == circle)]
+
+
+def forget_volunteer(s: Session, volunteer_id: str) -> int:
+    """Drop a volunteer's RSVPs inside an open session (for ``forgetme``); returns how many."""
+    dropped = 0
+    for meetup in all_meetups(s):
+        changed = False
+        for answers in meetup.rsvps.values():
+            if answers.pop(volunteer_id, None) is not None:
+                dropped += 1
+                changed = True
+        if changed:
+            meetup.rsvps = {day: a for day, a in meetup.rsvps.items() if a}
+            s.tx.put(MEETUPS, meetup.id, meetup.to_doc())
+    return dropped

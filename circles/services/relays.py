@@ -1,0 +1,156 @@
+"""Creating relays, showing their board, claiming and releasing slots."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from circles.actor import Actor
+from circles.errors import N_, Invalid, NotFound
+from circles.model import NETWORK
+from circles.recurrence import at_local, parse_clock, zone
+from circles.relay import Relay, parse_shape
+from circles.services.meetups import circle_timezone
+from circles.text import clean
+from circles.text import slug as check_slug
+from circles.unit_of_work import Session, UnitOfWork
+
+RELAYS = "relays"
+MAX_TITLE = 120
+WHEN = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2})$")
+
+
+@dataclass(frozen=True)
+class RelayView:
+    """A relay with its holders' names and the time zone to show it in."""
+
+    relay: Relay
+    names: dict[str, str]
+    timezone: str
+
+
+def parse_slot(text: str) -> int:
+    if not text.strip().isdigit():
+        raise Invalid(N_("'{value}' is not a slot number."), value=text[:20])
+    return int(text)
+
+
+def load(s: Session, relay_id: str) -> Relay:
+    doc = s.tx.get(RELAYS, relay_id.strip().lower())
+    if doc is None:
+        raise NotFound(N_("There is no relay '{relay}'."), relay=relay_id[:40])
+    return Relay.from_doc(doc)
+
+
+def circle_for(s: Session, actor: Actor, named: str) -> str:
+    """The named circle, else the circle this chat is linked to, else the network circle."""
+    if named:
+        return s.circles.require(check_slug(named, field="circle")).slug
+    if actor.chat:
+        for circle in s.circles.all():
+            if actor.chat in circle.chats:
+                return circle.slug
+    return NETWORK
+
+
+def create_relay(
+    uow: UnitOfWork, actor: Actor, when: str, shape: str, title: str, circle: str = ""
+) -> Relay:
+    """A lead sets up a relay starting at local ``YYYY-MM-DDTHH:MM`` in the circle's zone."""
+    match = WHEN.match(when.strip())
+    if match is None:
+        raise Invalid(
+            N_("'{value}' is not a start: write YYYY-MM-DDTHH:MM, e.g. 2026-12-01T20:00."),
+            value=when[:30],
+        )
+    try:
+        day = date.fromisoformat(match.group(1))
+    except ValueError:
+        raise Invalid(
+            N_("'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-12-01."),
+            value=match.group(1),
+        ) from None
+    start_time = parse_clock(match.group(2))
+    slots, minutes = parse_shape(shape)
+    title = clean(title, field="title", max_length=MAX_TITLE)
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        target = s.circles.require(circle_for(s, actor, circle))
+        s.require_lead(volunteer, target)
+        start = at_local(day, start_time, zone(circle_timezone(s, target.slug)))
+        if start <= s.now:
+            raise Invalid(
+                N_("{when} is already past: a relay must start in the future."), when=when[:30]
+            )
+        relay = Relay(
+            id=s.new_id(RELAYS, "r"),
+            circle=target.slug,
+            title=title,
+            start=start,
+            slots=slots,
+            minutes=minutes,
+            created_by=volunteer.id,
+            created_at=s.now,
+        )
+        s.tx.put(RELAYS, relay.id, relay.to_doc())
+        s.commit()
+        return relay
+
+
+def view_relay(uow: UnitOfWork, relay_id: str) -> RelayView:
+    with uow.begin() as s:
+        relay = load(s, relay_id)
+        names = {who: s.volunteers.name_of(who) for who in relay.holders.values()}
+        return RelayView(relay, names, circle_timezone(s, relay.circle))
+
+
+def current_relays(uow: UnitOfWork) -> list[Relay]:
+    """Relays not yet over, soonest first."""
+    with uow.begin() as s:
+        relays = [Relay.from_doc(d) for d in s.tx.all(RELAYS)]
+        now = s.now
+    return sorted((r for r in relays if r.end > now), key=lambda r: (r.start, r.id))
+
+
+def claim_slot(uow: UnitOfWork, actor: Actor, relay_id: str, slot: str) -> RelayView:
+    number = parse_slot(slot)
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        relay = load(s, relay_id)
+        relay.claim(number, volunteer.id, s.now)
+        s.tx.put(RELAYS, relay.id, relay.to_doc())
+        s.commit()
+    return view_relay(uow, relay.id)
+
+
+def release_slot(uow: UnitOfWork, actor: Actor, relay_id: str, slot: str) -> RelayView:
+    """The holder gives a slot back; a lead of the relay's circle may free anyone's."""
+    number = parse_slot(slot)
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        relay = load(s, relay_id)
+        relay.check_slot(number)
+        holder = relay.holders.get(number)
+        as_lead = False
+        if holder is not None and holder != volunteer.id:
+            s.require_lead(volunteer, s.circles.require(relay.circle))
+            as_lead = True
+        relay.release(number, volunteer.id, as_lead=as_lead, now=s.now)
+        s.tx.put(RELAYS, relay.id, relay.to_doc())
+        s.commit()
+    return view_relay(uow, relay.id)
+
+
+def forget_volunteer(s: Session, volunteer_id: str) -> int:
+    """Free every relay slot a volunteer holds, inside an open session (for ``forgetme``)."""
+    freed = 0
+    for doc in list(s.tx.all(RELAYS)):
+        relay = Relay.from_doc(doc)
+        held = [slot for slot, who in relay.holders.items() if who == volunteer_id]
+        for slot in held:
+            del relay.holders[slot]
+        if held:
+            freed += len(held)
+            s.tx.put(RELAYS, relay.id, relay.to_doc())
+    return freed
