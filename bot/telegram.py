@@ -334,17 +334,16 @@ class TelegramPlatform:
     # -- outgoing ----------------------------------------------------------------------------
 
     async def send(self, chat: str, reply: Reply) -> None:
-        """Post a broadcast (reminder, announcement, hand-off), paced; errors are logged."""
+        """Post a broadcast (reminder, announcement, hand-off), paced. A refusal by Telegram
+        is logged and raised, so the caller can record that this one did not arrive."""
         chat_id = chat_id_of(chat)
         if chat_id is None:
-            # Callers may hand every platform every linked chat; another platform's is not ours.
-            log.debug("not a Telegram chat, nothing sent: %s", chat.split(":", 1)[0])
-            return
-        if self._app is None:
-            log.warning("Telegram is not running; a broadcast was not sent")
-            return
+            raise ValueError(f"not a Telegram chat: {chat[:40]}")
+        self._require_app()
         async with self._locks.hold(chat_id):
-            await self._deliver(chat_id, reply, broadcast=True)
+            refusal = await self._deliver(chat_id, reply, broadcast=True)
+        if refusal is not None:
+            raise refusal
 
     def keyboard(self, reply: Reply) -> InlineKeyboardMarkup | None:
         rows = [
@@ -362,27 +361,29 @@ class TelegramPlatform:
 
     async def _deliver(
         self, chat_id: int, reply: Reply, *, broadcast: bool, quote: int | None = None
-    ) -> None:
-        """Send the reply; a group that became a supergroup is followed to its new id."""
+    ) -> TelegramError | None:
+        """Send the reply, following a group that became a supergroup to its new id; the
+        first refusal by Telegram (already logged), or None when all of it went out."""
         try:
-            await self._deliver_to(chat_id, reply, broadcast=broadcast, quote=quote)
+            return await self._deliver_to(chat_id, reply, broadcast=broadcast, quote=quote)
         except ChatMigrated as moved:
             await self._move(chat_id, moved.new_chat_id)
             try:
-                await self._deliver_to(moved.new_chat_id, reply, broadcast=broadcast)
-            except ChatMigrated:
+                return await self._deliver_to(moved.new_chat_id, reply, broadcast=broadcast)
+            except ChatMigrated as again:
                 log.warning("Telegram moved a group twice in a row; a reply was not sent")
+                return again
 
     async def _deliver_to(
         self, chat_id: int, reply: Reply, *, broadcast: bool, quote: int | None = None
-    ) -> None:
+    ) -> TelegramError | None:
         """Send the text (in parts if long, the keyboard on the last) and then each file."""
         bot = self._require_app().bot
         limit = BROADCAST if broadcast else None
         parts = split_text(reply.text)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            sent = await self._call(
+            refusal = await self._call(
                 "sendMessage",
                 bot.send_message(
                     chat_id,
@@ -396,23 +397,27 @@ class TelegramPlatform:
                     rate_limit_args=limit,
                 ),
             )
-            if not sent:
-                return  # the chat refused us (blocked, gone): the rest would fail too
+            if refusal is not None:
+                return refusal  # the chat refused us (blocked, gone): the rest would fail too
         for attachment in reply.attachments:
-            await self._send_file(chat_id, attachment, limit)
+            refusal = await self._send_file(chat_id, attachment, limit)
+            if refusal is not None:
+                return refusal
+        return None
 
-    async def _send_file(self, chat_id: int, attachment: Attachment, limit: str | None) -> None:
+    async def _send_file(
+        self, chat_id: int, attachment: Attachment, limit: str | None
+    ) -> TelegramError | None:
         bot = self._require_app().bot
         if attachment.mime in PHOTO_TYPES and len(attachment.data) <= MAX_PHOTO:
-            await self._call(
+            return await self._call(
                 "sendPhoto",
                 bot.send_photo(
                     chat_id, attachment.data, filename=attachment.filename, rate_limit_args=limit
                 ),
             )
-            return
         document = InputFile(attachment.data, filename=attachment.filename)
-        await self._call(
+        return await self._call(
             "sendDocument", bot.send_document(chat_id, document, rate_limit_args=limit)
         )
 
@@ -440,19 +445,20 @@ class TelegramPlatform:
             log.info("could not answer a button press: %s", error)
 
     @staticmethod
-    async def _call(method: str, request: Any) -> bool:
-        """Await a Bot API call; Telegram's refusals are logged and never stop the bot."""
+    async def _call(method: str, request: Any) -> TelegramError | None:
+        """Await a Bot API call; a refusal is logged and returned, never raised, so it cannot
+        stop the bot (a group's move to a supergroup is raised, for _deliver to follow)."""
         try:
             await request
         except ChatMigrated:
-            raise  # _deliver follows the group to its new id
+            raise
         except Forbidden as error:
             log.warning("Telegram refused %s (forbidden): %s", method, error)
-            return False
+            return error
         except BadRequest as error:
             log.warning("Telegram refused %s (bad request): %s", method, error)
-            return False
+            return error
         except TelegramError as error:
             log.error("Telegram %s failed: %s: %s", method, type(error).__name__, error)
-            return False
-        return True
+            return error
+        return None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
+from telegram.error import BadRequest, Forbidden
 
 from bot.bootstrap import Runtime, build_runtime
 from bot.config import Config, ConfigError, StorageConfig, TelegramConfig
@@ -134,23 +135,37 @@ async def test_a_long_reply_goes_in_parts_with_the_keyboard_on_the_last(bot: Bot
     assert [("reply_markup" in p.params) for p in parts] == [False, False, True]
 
 
-async def test_sending_elsewhere_or_to_a_refusing_chat_never_raises(
+async def test_a_refused_broadcast_is_logged_and_raised_for_the_caller_to_record(
     bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await bot.platform.send("slack:C123", Reply("hello"))
+    with pytest.raises(ValueError, match="not a Telegram chat"):
+        await bot.platform.send("slack:C123", Reply("hello"))
     bot.fake.fail_next("sendMessage", status=400, description="Bad Request: chat not found")
-    await bot.platform.send(
-        "telegram:-999", Reply("hello", attachments=(Attachment("a", "x/y", b""),))
-    )
+    files = (Attachment("a.pdf", "application/pdf", b"%PDF"),)
+    with pytest.raises(BadRequest):
+        await bot.platform.send("telegram:-999", Reply("hello", attachments=files))
     bot.fake.fail_next(
         "sendMessage", status=403, description="Forbidden: bot was blocked by the user"
     )
-    await bot.platform.send("telegram:77", Reply("hello"))
+    with pytest.raises(Forbidden):
+        await bot.platform.send("telegram:77", Reply("hello"))
     assert "chat not found" in caplog.text.lower()
     assert "blocked by the user" in caplog.text
     assert bot.fake.sent("sendDocument") == []  # after the refusal, the files were not tried
     await bot.platform.send("telegram:77", Reply("still here"))
     assert bot.fake.texts(77) == ["still here"]
+
+
+async def test_a_refused_direct_answer_never_stops_the_bot(bot: Bot) -> None:
+    bot.fake.fail_next(
+        "sendMessage", status=403, description="Forbidden: bot was blocked by the user"
+    )
+    bot.fake.push_message("/help", user=ALICE)
+    await bot.fake.wait_for(lambda: [c for c in bot.fake.calls if c.status == 403], what="403")
+    bot.fake.push_message("/help", user=BOB)
+    await bot.fake.wait_for_text(BOB["id"], "Commands")
+    bot.fake.push_message("/circles", user=ALICE)
+    await bot.fake.wait_for_text(ALICE["id"], "research")
 
 
 async def test_a_forged_or_stale_press_gets_an_answer_and_runs_nothing(bot: Bot) -> None:
