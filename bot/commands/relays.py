@@ -62,7 +62,8 @@ def board(t: Translator, view: RelayView, now: datetime) -> Reply:
             relay=r.id,
         )
     )
-    return Reply("\n".join(lines), buttons=tuple((b,) for b in buttons))
+    rows = tuple((b,) for b in buttons)
+    return Reply("\n".join(lines), buttons=rows, refresh=f"relay {r.id}")
 
 
 def relay_new(ctx: CommandContext, words: list[str]) -> Reply:
@@ -80,7 +81,7 @@ def relay_new(ctx: CommandContext, words: list[str]) -> Reply:
     view = relay_services.view_relay(ctx.uow, relay.id)
     reply = board(ctx.t, view, ctx.uow.clock.now())
     head = ctx.t("Relay created: {relay}.", relay=relay.id)
-    return Reply(head + "\n" + reply.text, buttons=reply.buttons)
+    return Reply(head + "\n" + reply.text, buttons=reply.buttons, refresh=reply.refresh)
 
 
 def relay_list(ctx: CommandContext) -> Reply:
@@ -121,7 +122,7 @@ def relay(ctx: CommandContext, args: Args) -> Reply:
             else ctx.t("Slot {slot} is open again.", slot=slot)
         )
         reply = board(ctx.t, view, now)
-        return Reply(done + "\n" + reply.text, buttons=reply.buttons)
+        return Reply(done + "\n" + reply.text, buttons=reply.buttons, refresh=reply.refresh)
     if len(words) != 1:
         raise Invalid(
             N_("Unknown relay subcommand '{sub}': use new, claim, release or a relay id."),

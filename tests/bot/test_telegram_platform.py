@@ -347,3 +347,21 @@ async def test_the_migration_notice_in_a_group_moves_its_links(bot: Bot) -> None
     del notice["text"]
     bot.fake.push({"message": {**notice, "migrate_to_chat_id": -1006}})
     await bot.fake.wait_for(lambda: chats_of(bot) == ["telegram:-1006"], what="the move")
+
+
+async def test_a_slot_press_on_a_relay_board_edits_the_board(bot: Bot) -> None:
+    for person in (ADA, BOB):
+        bot.fake.push_message("/join", user=person)
+        await bot.fake.wait_for_text(person["id"], "You are now a volunteer")
+    bot.fake.push_message("/relay new 2030-05-01T20:00 3x60 Poetry relay", user=ADA, chat=GROUP)
+    created = await bot.fake.wait_for_text(GROUP["id"], "Relay created")
+    relay_id = created.params["text"].split("Relay created: ", 1)[1].split(".", 1)[0]
+    bot.fake.push_message(f"/relay {relay_id}", user=BOB, chat=GROUP)
+    await bot.fake.wait_for_text(GROUP["id"], "3 slots open")
+    board = bot.fake.last_message(GROUP["id"])
+    bot.fake.press(board, "Claim slot 2", user=BOB)
+    await bot.fake.wait_for(lambda: bot.fake.sent("editMessageText"), what="the board edited")
+    assert "2 slots open" in board["text"]
+    assert "Bob Wu" in board["text"]
+    labels = [b["text"] for row in board["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["Claim slot 1", "Claim slot 3"]
