@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,6 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     attachments: tuple[Attachment, ...] = ()
     error: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
     # The command line that shows this reply again with fresh data (``circle research``): a
     # platform re-runs it after a button press to update the message in place. Only views that
     # change nothing and read the same for everyone set it.

@@ -107,22 +107,6 @@ class StoreLock:
             self._handle = None
 
 
-def read_owner_pid(lock_path: Path) -> int | None:
-    """The pid written in a lock file, if it is held by a live process right now."""
-    try:
-        handle = lock_path.open("r")
-    except FileNotFoundError:
-        return None
-    with handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            text = handle.read().strip()
-            return int(text) if text.isdigit() else 0
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-        return None
-
-
 class Journal:
     """The append-only, checksummed record of committed transactions."""
 
