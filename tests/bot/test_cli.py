@@ -223,3 +223,18 @@ def test_sigkill_at_random_moments_loses_nothing_confirmed(tmp_path: Path) -> No
         store.close()
         assert {f"w{n}" for n in confirmed} <= names
         next_number = max(confirmed) + 1000
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    chat = subprocess.Popen(
+        [*CANBOT, "chat", "--as", "ann"],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert chat.stdout is not None and chat.stdin is not None
+    chat.stdout.close()  # like `canbot chat | head -1` once head has its line
+    _, errors = chat.communicate("join\n" * 50 + "circles\n" * 50, timeout=60)
+    assert "Traceback" not in errors
