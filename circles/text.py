@@ -22,6 +22,8 @@ FIELD_NAMES = (
     N_("slug"),
     N_("circle"),
     N_("role"),
+    N_("text"),
+    N_("title"),
 )
 
 

@@ -122,6 +122,9 @@ ZH = {
     "slug": "标识",
     "circle": "圈",
     "role": "角色",
+    "text": "内容",
+    "title": "标题",
+    "There is no kit '{kit}': send kits for the list.": "没有“{kit}”这个工具包:发送 kits 查看列表。",
 }
 
 
