@@ -15,6 +15,7 @@ from circles.services.network_setup import ensure_seeded
 from circles.storage.memory import MemoryStore
 from circles.storage.tinydb import TinyDBStore
 from circles.unit_of_work import UnitOfWork
+from toolkits.catalog import load_catalog
 
 TINYDB = "tinydb://"
 
@@ -55,7 +56,9 @@ def build_runtime(config: Config, *, clock: Clock | None = None, seed: bool = Tr
         uow = UnitOfWork(store, clock or SystemClock(), config.network)
         if seed:
             ensure_seeded(uow)
-        dispatcher = Dispatcher(build_registry(), uow, Catalogs(), config)
+        dispatcher = Dispatcher(
+            build_registry(), uow, Catalogs(), config, load_catalog(config.kits.extra_dirs)
+        )
     except BaseException:
         store.close()
         raise

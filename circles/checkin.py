@@ -1,4 +1,4 @@
-"""A check-in: a short record of an action a volunteer took, maybe tied to a kit and a neighborhood."""
+"""A check-in: a short record of an action taken, maybe tied to a kit and a neighborhood."""
 
 from __future__ import annotations
 

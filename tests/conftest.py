@@ -18,6 +18,7 @@ from circles.network import Network
 from circles.services.network_setup import ensure_seeded
 from circles.storage.memory import MemoryStore
 from circles.unit_of_work import UnitOfWork
+from toolkits.catalog import Catalog, load_catalog
 
 ADMIN = "console:admin"
 
@@ -44,9 +45,14 @@ def uow(clock: FixedClock, network: Network) -> UnitOfWork:
     return unit
 
 
+@pytest.fixture(scope="session")
+def kits() -> Catalog:
+    return load_catalog()
+
+
 @pytest.fixture
-def dispatcher(uow: UnitOfWork, catalogs: Catalogs, network: Network) -> Dispatcher:
-    return Dispatcher(build_registry(), uow, catalogs, Config(network=network))
+def dispatcher(uow: UnitOfWork, catalogs: Catalogs, network: Network, kits: Catalog) -> Dispatcher:
+    return Dispatcher(build_registry(), uow, catalogs, Config(network=network), kits)
 
 
 Say = Callable[[str, str], Reply]

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from bot.commands.registry import Registry
     from bot.config import Config
     from bot.i18n import Catalogs, Translator
+    from toolkits.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class CommandContext:
     config: Config
     registry: Registry
     catalogs: Catalogs
+    kits: Catalog
 
     @property
     def language(self) -> str:

@@ -14,6 +14,7 @@ from circles.actor import Actor
 from circles.errors import CanError
 from circles.services.membership import language_of
 from circles.unit_of_work import UnitOfWork
+from toolkits.catalog import Catalog
 
 log = logging.getLogger(__name__)
 MAX_LINE = 4000
@@ -23,12 +24,19 @@ class Dispatcher:
     """Parses a line, checks who may run it, calls the handler, and turns errors into replies."""
 
     def __init__(
-        self, registry: Registry, uow: UnitOfWork, catalogs: Catalogs, config: Config
+        self,
+        registry: Registry,
+        uow: UnitOfWork,
+        catalogs: Catalogs,
+        config: Config,
+        kits: Catalog | None = None,
     ) -> None:
         self.registry = registry
         self.uow = uow
         self.catalogs = catalogs
         self.config = config
+        # The action kits the kit, checkin and map commands know; none unless the caller loads them.
+        self.kits = kits if kits is not None else Catalog(kits=())
 
     def translator_for(self, actor: Actor) -> Translator:
         return self.catalogs.translator(language_of(self.uow, actor))
@@ -66,7 +74,9 @@ class Dispatcher:
                 t("Unknown command '{name}'. Send help for the list.", name=name[:30]),
                 error=True,
             )
-        context = CommandContext(actor, t, self.uow, self.config, self.registry, self.catalogs)
+        context = CommandContext(
+            actor, t, self.uow, self.config, self.registry, self.catalogs, self.kits
+        )
         try:
             args = command.parse(rest.replace("\n", " "))
             if command.who in (Who.VOLUNTEER, Who.MEMBER, Who.LEAD):
