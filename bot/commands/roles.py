@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.commands.context import CommandContext
 from bot.commands.meetups import my_sessions, next_session_line
 from bot.commands.registry import Args, Command, Who
+from bot.commands.role_load import role_load_lines
 from bot.i18n import Translator
 from bot.reply import Button, Reply
 from circles.errors import N_
@@ -76,6 +77,7 @@ def circle(ctx: CommandContext, args: Args) -> Reply:
     next_meetup = next_session_line(ctx, c.slug)
     if next_meetup:
         lines.append(next_meetup)
+    lines.extend(role_load_lines(ctx, c.slug))
     buttons = [claim_button(t, c, r) for r in c.roles if r.is_open][:MAX_BUTTONS]
     return Reply("\n".join(lines), buttons=tuple((b,) for b in buttons), refresh=f"circle {c.slug}")
 

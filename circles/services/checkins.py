@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from circles.actor import Actor
 from circles.checkin import Checkin, kit_tags
@@ -68,3 +69,40 @@ def recent_checkins(s: Session, limit: int = FEED_LENGTH) -> list[CheckinView]:
 def kit_usage(s: Session) -> Counter[str]:
     """How many check-ins name each kit."""
     return Counter(doc["kit"] for doc in s.tx.all(CHECKINS) if doc.get("kit"))
+
+
+def _checkins_of(s: Session, volunteer_id: str) -> list[Checkin]:
+    return sorted(
+        (
+            Checkin.from_doc(doc)
+            for doc in s.tx.all(CHECKINS)
+            if doc.get("volunteer") == volunteer_id
+        ),
+        key=lambda checkin: (checkin.at, checkin.id),
+    )
+
+
+def forget_volunteer(s: Session, volunteer_id: str) -> int:
+    """Anonymise a volunteer's check-ins: the action stays in the feed, the person does not.
+
+    The neighborhood goes too: it was copied from their profile (where they live), and a
+    neighborhood with a time and a text can point to one person in a small place. The kit stays,
+    so kit usage counts do not change. Free text cannot be scrubbed here; it is what they wrote
+    for everyone to read.
+    """
+    found = _checkins_of(s, volunteer_id)
+    for checkin in found:
+        checkin.volunteer = ""
+        checkin.neighborhood = ""
+        s.tx.put(CHECKINS, checkin.id, checkin.to_doc())
+    return len(found)
+
+
+def merge_volunteers(s: Session, from_id: str, into_id: str) -> None:
+    for checkin in _checkins_of(s, from_id):
+        checkin.volunteer = into_id
+        s.tx.put(CHECKINS, checkin.id, checkin.to_doc())
+
+
+def data_of(s: Session, volunteer_id: str) -> list[dict[str, Any]]:
+    return [checkin.to_doc() for checkin in _checkins_of(s, volunteer_id)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from circles.actor import Actor
 from circles.errors import N_, Conflict, Invalid, NotFound
@@ -228,10 +229,15 @@ def calendar_meetups(uow: UnitOfWork, circle: str = "") -> list[Meetup]:
 
 
 def forget_volunteer(s: Session, volunteer_id: str) -> int:
-    """Drop a volunteer's RSVPs inside an open session (for ``forgetme``); returns how many."""
+    """Drop a volunteer's RSVPs inside an open session (for ``forgetme``); returns how many.
+
+    The meetups they scheduled stay (the circle still meets) but no longer name them.
+    """
     dropped = 0
     for meetup in all_meetups(s):
-        changed = False
+        changed = meetup.created_by == volunteer_id
+        if changed:
+            meetup.created_by = ""
         for answers in meetup.rsvps.values():
             if answers.pop(volunteer_id, None) is not None:
                 dropped += 1
@@ -240,3 +246,40 @@ def forget_volunteer(s: Session, volunteer_id: str) -> int:
             meetup.rsvps = {day: a for day, a in meetup.rsvps.items() if a}
             s.tx.put(MEETUPS, meetup.id, meetup.to_doc())
     return dropped
+
+
+def merge_volunteers(s: Session, from_id: str, into_id: str) -> None:
+    """Move RSVPs and authorship to ``into_id``; where both answered a date, ``into_id`` wins."""
+    for meetup in all_meetups(s):
+        changed = meetup.created_by == from_id
+        if changed:
+            meetup.created_by = into_id
+        for answers in meetup.rsvps.values():
+            answer = answers.pop(from_id, None)
+            if answer is not None:
+                answers.setdefault(into_id, answer)
+                changed = True
+        if changed:
+            s.tx.put(MEETUPS, meetup.id, meetup.to_doc())
+
+
+def data_of(s: Session, volunteer_id: str) -> list[dict[str, Any]]:
+    """The meetups a volunteer answered or scheduled, with only their own answers."""
+    found: list[dict[str, Any]] = []
+    for meetup in all_meetups(s):
+        rsvps = {
+            day: {volunteer_id: answers[volunteer_id]}
+            for day, answers in sorted(meetup.rsvps.items())
+            if volunteer_id in answers
+        }
+        if rsvps or meetup.created_by == volunteer_id:
+            found.append(
+                {
+                    "id": meetup.id,
+                    "circle": meetup.circle,
+                    "title": meetup.title,
+                    "rsvps": rsvps,
+                    "created_by": meetup.created_by if meetup.created_by == volunteer_id else "",
+                }
+            )
+    return found

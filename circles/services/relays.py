@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from circles.actor import Actor
 from circles.errors import N_, Invalid, NotFound
@@ -143,14 +144,52 @@ def release_slot(uow: UnitOfWork, actor: Actor, relay_id: str, slot: str) -> Rel
 
 
 def forget_volunteer(s: Session, volunteer_id: str) -> int:
-    """Free every relay slot a volunteer holds, inside an open session (for ``forgetme``)."""
+    """Free every relay slot a volunteer holds, inside an open session (for ``forgetme``).
+
+    Relays they created stay (others hold slots in them) but no longer name them.
+    """
     freed = 0
     for doc in list(s.tx.all(RELAYS)):
         relay = Relay.from_doc(doc)
         held = [slot for slot, who in relay.holders.items() if who == volunteer_id]
         for slot in held:
             del relay.holders[slot]
-        if held:
-            freed += len(held)
+        freed += len(held)
+        if held or relay.created_by == volunteer_id:
+            if relay.created_by == volunteer_id:
+                relay.created_by = ""
             s.tx.put(RELAYS, relay.id, relay.to_doc())
     return freed
+
+
+def merge_volunteers(s: Session, from_id: str, into_id: str) -> None:
+    """Give ``into_id`` the slots and relays of ``from_id``."""
+    for doc in list(s.tx.all(RELAYS)):
+        relay = Relay.from_doc(doc)
+        held = [slot for slot, who in relay.holders.items() if who == from_id]
+        for slot in held:
+            relay.holders[slot] = into_id
+        if held or relay.created_by == from_id:
+            if relay.created_by == from_id:
+                relay.created_by = into_id
+            s.tx.put(RELAYS, relay.id, relay.to_doc())
+
+
+def data_of(s: Session, volunteer_id: str) -> list[dict[str, Any]]:
+    """The relays a volunteer holds slots in or created, with only their own slots."""
+    found: list[dict[str, Any]] = []
+    for doc in sorted(s.tx.all(RELAYS), key=lambda d: str(d["id"])):
+        relay = Relay.from_doc(doc)
+        slots = {str(n): who for n, who in sorted(relay.holders.items()) if who == volunteer_id}
+        if slots or relay.created_by == volunteer_id:
+            found.append(
+                {
+                    "id": relay.id,
+                    "circle": relay.circle,
+                    "title": relay.title,
+                    "start": relay.start.isoformat(),
+                    "holders": slots,
+                    "created_by": relay.created_by if relay.created_by == volunteer_id else "",
+                }
+            )
+    return found

@@ -1,0 +1,114 @@
+"""A volunteer's personal data across every table: shown (``mydata``), moved (``linkme``) and
+erased (``forgetme``) through one list of per-table hooks.
+
+A feature that stores volunteer ids adds one ``Hook`` line to ``hooks()``; then a merge rewrites
+its references, ``forgetme`` erases them and ``mydata`` shows them, with no other change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from circles.actor import Actor
+from circles.errors import N_, NotFound
+from circles.services import checkins, circle_people, meetups, one_time_codes, profiles, relays
+from circles.services.export import FORMAT
+from circles.services.one_time_codes import IssuedCode
+from circles.unit_of_work import Session, UnitOfWork
+
+FORGET = "forget"
+
+
+@dataclass(frozen=True)
+class Hook:
+    """How one table holds volunteers' data.
+
+    ``forget(s, volunteer_id)`` erases or anonymises it; ``merge(s, from_id, into_id)`` makes
+    ``into_id`` own what ``from_id`` owned; ``data_of(s, volunteer_id)`` lists it for ``mydata``
+    under the key ``name``. All three work inside an open session and never commit.
+    """
+
+    name: str
+    forget: Callable[[Session, str], object]
+    merge: Callable[[Session, str, str], object]
+    data_of: Callable[[Session, str], list[dict[str, Any]]]
+
+
+def hooks() -> tuple[Hook, ...]:
+    """Every table with volunteer data, in the order they are handled.
+
+    The volunteer record comes last: the hooks before it may read it (preferences are kept by
+    identity), and a merge deletes the merged-away record only once nothing points to it.
+    """
+    return (
+        Hook("circles", circle_people.forget_volunteer, circle_people.merge_volunteers,
+             circle_people.data_of),
+        Hook("meetups", meetups.forget_volunteer, meetups.merge_volunteers, meetups.data_of),
+        Hook("relays", relays.forget_volunteer, relays.merge_volunteers, relays.data_of),
+        Hook("checkins", checkins.forget_volunteer, checkins.merge_volunteers, checkins.data_of),
+        Hook("codes", one_time_codes.forget_volunteer, one_time_codes.merge_volunteers,
+             one_time_codes.data_of),
+        Hook("preferences", profiles.forget_preferences, profiles.merge_preferences,
+             profiles.preferences_of),
+        Hook("volunteers", profiles.forget_volunteer, profiles.merge_volunteers, profiles.data_of),
+    )  # fmt: skip
+
+
+def forget_volunteer(s: Session, volunteer_id: str) -> None:
+    for hook in hooks():
+        hook.forget(s, volunteer_id)
+
+
+def merge_volunteers(s: Session, from_id: str, into_id: str) -> None:
+    for hook in hooks():
+        hook.merge(s, from_id, into_id)
+
+
+def data_of(s: Session, volunteer_id: str) -> dict[str, list[dict[str, Any]]]:
+    return {hook.name: hook.data_of(s, volunteer_id) for hook in hooks()}
+
+
+def my_data(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
+    """Everything stored about the asking volunteer, shaped like the export (``can-bot/1``)."""
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        return {
+            "format": FORMAT,
+            "exported_at": s.now.isoformat().replace("+00:00", "Z"),
+            "network": {"name": s.network.name},
+            **data_of(s, volunteer.id),
+        }
+
+
+@dataclass(frozen=True)
+class ForgetRequest:
+    """The confirmation code for ``forgetme``, and what confirming it will erase."""
+
+    issued: IssuedCode
+    roles: int
+    checkins: int
+
+
+def request_forget(uow: UnitOfWork, actor: Actor) -> ForgetRequest:
+    """A one-time code that confirms ``forgetme``; nothing is erased yet."""
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        data = data_of(s, volunteer.id)
+        issued = one_time_codes.issue(s, volunteer.id, actor.identity, FORGET)
+        s.commit()
+    roles = sum(len(c["roles"]) for c in data["circles"])
+    return ForgetRequest(issued, roles, len(data["checkins"]))
+
+
+def forget_me(uow: UnitOfWork, actor: Actor, code: str) -> None:
+    """Erase the asking volunteer everywhere, if ``code`` is their live confirmation code."""
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        confirmation = one_time_codes.redeem(s, code, FORGET)
+        if confirmation.volunteer != volunteer.id:
+            # Someone else's code: say no more than for a code that never existed.
+            raise NotFound(N_("That code is unknown or has been used already."))
+        forget_volunteer(s, volunteer.id)
+        s.commit()

@@ -1,0 +1,47 @@
+"""Role load: who holds more roles network-wide than one person should carry."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from circles.actor import Actor
+from circles.errors import PermissionDenied
+from circles.text import slug as check_slug
+from circles.unit_of_work import Session, UnitOfWork
+
+
+@dataclass(frozen=True)
+class Load:
+    """A volunteer and how many roles they hold across every circle."""
+
+    volunteer_id: str
+    name: str
+    roles: int
+
+
+def roles_held(s: Session) -> Counter[str]:
+    """Roles held per volunteer id, over every circle."""
+    return Counter(holder for c in s.circles.all() for r in c.roles for holder in r.holders)
+
+
+def overloaded_in(uow: UnitOfWork, actor: Actor, slug: str) -> list[Load] | None:
+    """People of circle ``slug`` holding more than the warning threshold of roles network-wide,
+    most loaded first; None when the actor may not see it (only its leads, leads above it and
+    admins may)."""
+    with uow.begin() as s:
+        circle = s.circles.require(check_slug(slug, field="circle"))
+        viewer = s.volunteers.by_identity(actor.identity)
+        if viewer is None:
+            return None
+        try:
+            s.require_lead(viewer, circle)
+        except PermissionDenied:
+            return None
+        people = {*circle.leads, *circle.members, *(h for r in circle.roles for h in r.holders)}
+        held = roles_held(s)
+        limit = s.network.role_load_warning
+        loads = [
+            Load(who, s.volunteers.name_of(who), held[who]) for who in people if held[who] > limit
+        ]
+    return sorted(loads, key=lambda load: (-load.roles, load.name, load.volunteer_id))
