@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from circles.actor import Actor
 from circles.checkin import Checkin, kit_tags
 from circles.errors import N_, NotFound
+from circles.masking import mask, traces_of
 from circles.text import clean
 from circles.unit_of_work import Session, UnitOfWork
 
 CHECKINS = "checkins"
 MAX_TEXT = 280
 FEED_LENGTH = 10
-MASK = "***"
 
 
 @dataclass(frozen=True)
@@ -92,8 +91,7 @@ def forget_volunteer(s: Session, volunteer_id: str) -> int:
     so kit usage counts do not change. In the text, their own name and identities are masked;
     anything else they wrote stays, as they wrote it for everyone to read.
     """
-    volunteer = s.volunteers.get(volunteer_id)
-    terms = [volunteer.name, *volunteer.identities] if volunteer else []
+    terms = traces_of(s, volunteer_id)
     found = _checkins_of(s, volunteer_id)
     for checkin in found:
         checkin.volunteer = ""
@@ -101,19 +99,6 @@ def forget_volunteer(s: Session, volunteer_id: str) -> int:
         checkin.text = mask(checkin.text, terms)
         s.tx.put(CHECKINS, checkin.id, checkin.to_doc())
     return len(found)
-
-
-def mask(text: str, terms: Iterable[str]) -> str:
-    """``text`` with each term (2+ characters, any case) replaced by ``***``.
-
-    Latin words match only whole (``Park`` spares "parking"); Chinese has no spaces between
-    words, so a Chinese name matches wherever it appears.
-    """
-    for term in sorted({t for t in terms if len(t) >= 2}, key=len, reverse=True):
-        before = r"(?<!\w)" if term[0].isascii() and term[0].isalnum() else ""
-        after = r"(?!\w)" if term[-1].isascii() and term[-1].isalnum() else ""
-        text = re.sub(before + re.escape(term) + after, MASK, text, flags=re.IGNORECASE)
-    return text
 
 
 def merge_volunteers(s: Session, from_id: str, into_id: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from circles.actor import Actor
 from circles.errors import N_, Conflict, Invalid, NotFound
+from circles.masking import mask, traces_of
 from circles.meetup import CANCELLED, Meetup, Occurrence, parse_duration
 from circles.recurrence import ONCE, parse_clock, parse_date, parse_recurrence, zone
 from circles.text import clean
@@ -231,13 +232,16 @@ def calendar_meetups(uow: UnitOfWork, circle: str = "") -> list[Meetup]:
 def forget_volunteer(s: Session, volunteer_id: str) -> int:
     """Drop a volunteer's RSVPs inside an open session (for ``forgetme``); returns how many.
 
-    The meetups they scheduled stay (the circle still meets) but no longer name them.
+    The meetups they scheduled stay (the circle still meets) but no longer name them, not even
+    in the title.
     """
+    terms = traces_of(s, volunteer_id)
     dropped = 0
     for meetup in all_meetups(s):
         changed = meetup.created_by == volunteer_id
         if changed:
             meetup.created_by = ""
+            meetup.title = mask(meetup.title, terms)
         for answers in meetup.rsvps.values():
             if answers.pop(volunteer_id, None) is not None:
                 dropped += 1

@@ -9,6 +9,7 @@ from typing import Any
 
 from circles.actor import Actor
 from circles.errors import N_, Invalid, NotFound
+from circles.masking import mask, traces_of
 from circles.model import NETWORK
 from circles.recurrence import at_local, parse_clock, zone
 from circles.relay import Relay, parse_shape
@@ -146,8 +147,10 @@ def release_slot(uow: UnitOfWork, actor: Actor, relay_id: str, slot: str) -> Rel
 def forget_volunteer(s: Session, volunteer_id: str) -> int:
     """Free every relay slot a volunteer holds, inside an open session (for ``forgetme``).
 
-    Relays they created stay (others hold slots in them) but no longer name them.
+    Relays they created stay (others hold slots in them) but no longer name them, not even in
+    the title.
     """
+    terms = traces_of(s, volunteer_id)
     freed = 0
     for doc in list(s.tx.all(RELAYS)):
         relay = Relay.from_doc(doc)
@@ -158,6 +161,7 @@ def forget_volunteer(s: Session, volunteer_id: str) -> int:
         if held or relay.created_by == volunteer_id:
             if relay.created_by == volunteer_id:
                 relay.created_by = ""
+                relay.title = mask(relay.title, terms)
             s.tx.put(RELAYS, relay.id, relay.to_doc())
     return freed
 
