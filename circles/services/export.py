@@ -10,7 +10,9 @@ from circles.text import pick
 from circles.unit_of_work import UnitOfWork
 
 FORMAT = "can-bot/1"
-# Tables that later features own; exported as their documents, sorted by id.
+# Tables that later features own; exported as their documents, sorted by id. One-time codes
+# (``one_time_codes``) stay out on purpose: they are credentials that live ten minutes, and an
+# import must not bring a working code (or a digest to guess it from) into another store.
 OTHER_TABLES = ("meetups", "topics", "relays", "checkins")
 
 

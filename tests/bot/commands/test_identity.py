@@ -126,6 +126,22 @@ def test_linkme_merges_a_console_and_a_telegram_volunteer(
     assert stored_codes(uow) == []
 
 
+def test_the_volunteer_who_joined_first_keeps_its_id_whoever_asked(
+    dispatcher: Dispatcher, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    ok(dispatcher, TELEGRAM, "join")
+    ok(dispatcher, TELEGRAM, "claim research/interviewer")
+    first = volunteers(uow)["Xia on Telegram"]["id"]
+    clock.advance(timedelta(days=1))
+    ok(dispatcher, CONSOLE, "join")
+    code = code_in(ok(dispatcher, CONSOLE, "linkme"))
+    ok(dispatcher, TELEGRAM, f"linkme {code.lower().replace('-', '')}")  # typed loosely
+    [merged] = export_network(uow)["volunteers"]
+    assert merged["id"] == first and merged["name"] == "Xia on Telegram"
+    assert merged["identities"] == ["telegram:42", "console:x"]
+    assert holders(uow, "research", "interviewer") == [first]
+
+
 def test_linkme_from_an_identity_that_never_joined_attaches_it(
     dispatcher: Dispatcher, uow: UnitOfWork
 ) -> None:
