@@ -20,7 +20,10 @@ from typing import Any, Protocol
 Doc = dict[str, Any]
 
 # Which document fields each table is indexed by (a list field indexes every element).
-INDEXES: Mapping[str, tuple[str, ...]] = {"volunteers": ("identities",)}
+INDEXES: Mapping[str, tuple[str, ...]] = {
+    "volunteers": ("identities",),
+    "checkins": ("volunteer",),  # mydata, forgetme and linkme find one author's check-ins
+}
 
 
 class Transaction(Protocol):

@@ -73,14 +73,8 @@ def kit_usage(s: Session) -> Counter[str]:
 
 
 def _checkins_of(s: Session, volunteer_id: str) -> list[Checkin]:
-    return sorted(
-        (
-            Checkin.from_doc(doc)
-            for doc in s.tx.all(CHECKINS)
-            if doc.get("volunteer") == volunteer_id
-        ),
-        key=lambda checkin: (checkin.at, checkin.id),
-    )
+    docs = s.tx.find(CHECKINS, "volunteer", volunteer_id)
+    return sorted(map(Checkin.from_doc, docs), key=lambda checkin: (checkin.at, checkin.id))
 
 
 def forget_volunteer(s: Session, volunteer_id: str) -> int:

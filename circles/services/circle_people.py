@@ -11,12 +11,11 @@ from circles.unit_of_work import Session
 
 def _replaced(ids: list[str], old: str, new: str) -> list[str]:
     """``ids`` with ``old`` turned into ``new`` (or dropped when ``new`` is empty), no repeats."""
-    result: list[str] = []
-    for item in ids:
-        item = new if item == old else item
-        if item and item not in result:
-            result.append(item)
-    return result
+    if old not in ids:
+        return ids
+    # dict.fromkeys keeps the order and drops repeats in linear time (a role may have
+    # thousands of holders).
+    return [item for item in dict.fromkeys(new if i == old else i for i in ids) if item]
 
 
 def _rewrite(circle: Circle, old: str, new: str) -> bool:
