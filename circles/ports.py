@@ -49,4 +49,8 @@ class DocumentStore(Protocol):
 
     def transaction(self) -> AbstractContextManager[Transaction]: ...
 
+    def compact(self) -> None:
+        """Rewrite what is on disk so deleted and overwritten documents leave no copy behind
+        (``forgetme`` calls it: erased data must not linger in a journal)."""
+
     def close(self) -> None: ...

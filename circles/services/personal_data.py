@@ -112,3 +112,5 @@ def forget_me(uow: UnitOfWork, actor: Actor, code: str) -> None:
             raise NotFound(N_("That code is unknown or has been used already."))
         forget_volunteer(s, volunteer.id)
         s.commit()
+    # Past versions of the erased documents may still sit in the store's journal.
+    uow.store.compact()

@@ -38,6 +38,9 @@ class MemoryStore:
         with self._lock:
             yield MemoryTransaction(self)
 
+    def compact(self) -> None:
+        """Nothing but the live documents is kept in memory."""
+
     def close(self) -> None:
         """Nothing to release in memory."""
 

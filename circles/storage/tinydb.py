@@ -252,6 +252,10 @@ class TinyDBStore:
             self._storage.write(data)
             self._journal.reset()
 
+    def compact(self) -> None:
+        """The journal holds every past version of a document; a checkpoint drops them."""
+        self.checkpoint()
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[MemoryTransaction]:
         with self._memory.transaction() as tx:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,7 @@ from circles.services.network_setup import ensure_seeded
 from circles.services.relays import claim_slot, create_relay
 from circles.services.roles import appoint_lead, claim_role
 from circles.storage.memory import MemoryStore
+from circles.storage.tinydb import TinyDBStore
 from circles.unit_of_work import PREFERENCES, UnitOfWork
 
 ADMIN = Actor("console:admin", "admin")
@@ -187,3 +189,26 @@ def test_a_forget_request_changes_nothing_but_a_code(uow: UnitOfWork, store: Mem
     assert request.issued.expires_at - datetime(2026, 11, 22, 8, 0, tzinfo=UTC) == timedelta(
         minutes=10
     )
+
+
+def test_a_confirmed_forget_leaves_no_copy_in_the_store_files(tmp_path: Path) -> None:
+    store = TinyDBStore(tmp_path / "can.json")
+    clock = FixedClock(datetime(2026, 11, 22, 8, 0, tzinfo=UTC))
+    unit = UnitOfWork(store, clock, Network(language="en"))
+    try:
+        ensure_seeded(unit)
+        ann = everywhere(unit, ANN, "research/interviewer", "1")
+        on_disk = "".join(
+            f.read_text(encoding="utf-8", errors="replace") for f in sorted(tmp_path.iterdir())
+        )
+        assert ann in on_disk  # the journal has her, as written
+        code = personal_data.request_forget(unit, ANN).issued.code
+        personal_data.forget_me(unit, ANN, code)
+        # The store is still open (a running bot): its files must already be clean.
+        on_disk = "".join(
+            f.read_text(encoding="utf-8", errors="replace") for f in sorted(tmp_path.iterdir())
+        )
+        for trace in (ann, "Annabel", "console:ann"):
+            assert trace not in on_disk, trace
+    finally:
+        store.close()

@@ -122,3 +122,17 @@ class DocumentStoreContract:
             tx.commit()
         with store.transaction() as tx:
             assert tx.get("circles", "r") == doc
+
+    def test_compacting_keeps_every_live_document(self, make_store: StoreFactory) -> None:
+        store = make_store()
+        with store.transaction() as tx:
+            tx.put("volunteers", "v1", {"id": "v1", "identities": ["console:a"]})
+            tx.put("volunteers", "v2", {"id": "v2", "identities": ["console:b"]})
+            tx.commit()
+        with store.transaction() as tx:
+            tx.delete("volunteers", "v2")
+            tx.commit()
+        store.compact()
+        with store.transaction() as tx:
+            assert [d["id"] for d in tx.all("volunteers")] == ["v1"]
+            assert tx.find("volunteers", "identities", "console:b") == []
