@@ -42,6 +42,14 @@ def test_a_volunteer_is_forgotten_without_a_trace(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for trace in (me, "zhaolei", "console:zhaolei", "新华路"):
         assert trace not in result.stdout, trace
+    # The store's own files (snapshot and journal) kept no copy either.
+    stored = "".join(
+        f.read_text(encoding="utf-8", errors="replace")
+        for f in sorted((tmp_path / "data").iterdir())
+        if f.is_file()
+    )
+    for trace in (me, "console:zhaolei", "新华路"):
+        assert trace not in stored, trace
     data = json.loads(result.stdout)
     assert holders_of(data, "research", "interviewer") == []
     [checkin] = data["checkins"]
