@@ -24,21 +24,21 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.reminders import ShiftedClock  # noqa: E402
-from bench.telegram_broadcast import busiest  # noqa: E402
-from bot.config import TelegramConfig  # noqa: E402
-from bot.i18n import Catalogs  # noqa: E402
-from bot.scheduler import MeetupScheduler  # noqa: E402
-from bot.telegram import TelegramPlatform  # noqa: E402
-from circles.meetup import Meetup  # noqa: E402
-from circles.network import Network  # noqa: E402
-from circles.recurrence import parse_recurrence  # noqa: E402
-from circles.services.meetups import MEETUPS  # noqa: E402
-from circles.services.network_setup import ensure_seeded  # noqa: E402
-from circles.services.reminders import run_tick  # noqa: E402
-from circles.storage.tinydb import TinyDBStore  # noqa: E402
-from circles.unit_of_work import UnitOfWork  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegramAPI, RateLimits  # noqa: E402
+from bench.reminders import ShiftedClock
+from bench.telegram_broadcast import busiest
+from bot.config import TelegramConfig
+from bot.i18n import Catalogs
+from bot.scheduler import MeetupScheduler
+from bot.telegram import TelegramPlatform
+from circles.meetup import Meetup
+from circles.network import Network
+from circles.recurrence import parse_recurrence
+from circles.services.meetups import MEETUPS
+from circles.services.network_setup import ensure_seeded
+from circles.services.reminders import run_tick
+from circles.storage.tinydb import TinyDBStore
+from circles.unit_of_work import UnitOfWork
+from tests.fakes.telegram_api import FakeTelegramAPI, RateLimits
 
 TOKEN = "123456:BenchToken_abcdefghijklmnop"
 LIMIT = 30
@@ -114,9 +114,8 @@ async def fan_out(folder: Path, chats: int, circles: int) -> None:
     rate = len(times) / (times[-1] - due_monotonic)
     print(f"group chats: {chats} over {circles} circles; reminders delivered: {len(times)}")
     print(f"429 answers: {refused}")
-    print(
-        f"sustained rate (due to last): {rate:.1f} messages/s = {rate / LIMIT:.2f} of the {LIMIT}/s limit"
-    )
+    share = rate / LIMIT
+    print(f"sustained rate (due to last): {rate:.1f} messages/s = {share:.2f} of {LIMIT}/s")
     print(f"busiest second: {busiest(times, 1.0)} messages")
     print(f"first reminder {times[0] - due_monotonic:.2f} s after due (target <= 2 s)")
     print(f"last reminder {times[-1] - due_monotonic:.1f} s after due")
