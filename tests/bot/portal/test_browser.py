@@ -12,6 +12,7 @@ from playwright.async_api import Browser, expect
 from bot.commands.catalog import build_registry
 from bot.commands.dispatch import Dispatcher
 from bot.config import Config
+from bot.demo import seed_demo
 from bot.i18n import Catalogs
 from circles.actor import Actor
 from circles.clock import SystemClock
@@ -146,6 +147,7 @@ async def test_screenshots_of_the_portal(
     browser: Browser, site: Running, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Phone and desktop screenshots of the three main pages, to look at (not to compare)."""
+    seed_demo(site.dispatcher.uow)  # a living network, as after `canbot demo`
     folder = screenshot_dir(tmp_path_factory.mktemp("screenshots"))
     for kind, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         async with watched_page(browser, viewport) as watched:
