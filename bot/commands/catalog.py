@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import chats, meetups, onboarding, relays, roles
+from bot.commands import map as map_commands
 from bot.commands.registry import Registry
 
 
@@ -14,5 +15,6 @@ def build_registry() -> Registry:
             *meetups.commands(),
             *relays.commands(),
             *chats.commands(),
+            *map_commands.commands(),
         ]
     )
