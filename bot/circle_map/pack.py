@@ -111,8 +111,11 @@ def pack_ring(discs: Sequence[Disc]) -> float:
     if count < 3:
         return pack_siblings(discs)
     half_step = math.pi / count
+    # Every pair, not only neighbours: two large discs across a small one would overlap.
     ring = max(
-        (discs[i].r + discs[(i + 1) % count].r) / (2 * math.sin(half_step)) for i in range(count)
+        (discs[i].r + discs[j].r) / (2 * math.sin(half_step * (j - i)))
+        for i in range(count)
+        for j in range(i + 1, count)
     )
     for index, disc in enumerate(discs):
         angle = -math.pi / 2 + 2 * half_step * index
