@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.commands import chats, meetups, onboarding, relays, roles
+from bot.commands import (
+    chats,
+    emergent_roles,
+    meetups,
+    onboarding,
+    relays,
+    roles,
+    split,
+    topics,
+)
 from bot.commands.registry import Registry
 
 
@@ -14,5 +23,8 @@ def build_registry() -> Registry:
             *meetups.commands(),
             *relays.commands(),
             *chats.commands(),
+            *emergent_roles.commands(),
+            *split.commands(),
+            *topics.commands(),
         ]
     )
