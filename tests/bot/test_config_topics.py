@@ -22,5 +22,5 @@ def test_a_bad_threshold_is_one_line_naming_the_key(value: str) -> None:
 
 
 def test_an_unknown_topics_key_is_refused() -> None:
-    with pytest.raises(ConfigError, match="topics.limit: unknown key"):
+    with pytest.raises(ConfigError, match=r"topics\.limit: unknown key"):
         parse_config("topics:\n  limit: 3\n", {})
