@@ -16,7 +16,7 @@ MAX_BUTTONS = 12
 def newrole(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
     made = emergent_roles.propose_role(
-        ctx.uow, ctx.actor, args["circle"], args["slug"], args["text"], t.language
+        ctx.uow, ctx.actor, args["circle"], args["slug"], args["name-and-purpose"], t.language
     )
     ref = f"{made.circle.slug}/{made.role.slug}"
     stands = emergent_roles.stands_at(made.role) or ctx.uow.clock.now()
@@ -100,7 +100,7 @@ def commands() -> list[Command]:
     return [
         Command(
             "newrole",
-            "newrole <circle> <slug> <text...>",
+            "newrole <circle> <slug> <name-and-purpose...>",
             N_(
                 "Propose a new role in your circle: newrole research translator Translator: "
                 "turns interviews into English"

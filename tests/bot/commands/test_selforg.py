@@ -105,7 +105,7 @@ def test_emergent_role_refusals_change_nothing(team: Say, uow: UnitOfWork) -> No
         ("alice", "newrole research interviewer Again", "already has a role"),
         ("alice", "newrole research Bad_Slug Helper", "not a valid role"),
         ("alice", "newrole nowhere helper Helper", "no circle 'nowhere'"),
-        ("alice", "newrole research helper", "Missing <text>"),
+        ("alice", "newrole research helper", "Missing <name-and-purpose>"),
         ("alice", "newrole research helper " + "x" * 400, "too long"),
         ("bob", "accept research/translator", "Only a lead of research"),
         ("lena", "accept research/interviewer", "already active"),

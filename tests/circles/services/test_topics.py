@@ -162,3 +162,16 @@ def test_merging_replaces_ids_without_double_backers(people: UnitOfWork) -> None
         assert topics.data_of(s, ann) == []
     assert water is not None and water["proposer"] == ben and water["backers"] == [ben]
     assert masks is not None and masks["proposer"] == ben and masks["backers"] == [ben]
+
+
+def test_a_topic_whose_proposer_left_still_forms_without_a_lead(people: UnitOfWork) -> None:
+    topics.propose_topic(people, ANN, "Water", threshold=3)
+    topics.back_topic(people, BEN, "1", threshold=3)
+    with people.begin() as s:
+        topics.forget_volunteer(s, vid(people, ANN))
+        s.commit()
+    topics.back_topic(people, CAI, "1", threshold=3)
+    group = topics.back_topic(people, DAN, "1", threshold=3).formed
+    assert group is not None and group.leads == []
+    assert group.members == [vid(people, p) for p in (BEN, CAI, DAN)]
+    assert group.roles[0].holders == []  # the coordinator role waits for someone to claim it
