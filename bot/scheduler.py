@@ -34,7 +34,15 @@ from bot.notice import render
 from bot.platform import Platform
 from circles.services.announcements import Announcement, take_announcements
 from circles.services.emergent_roles import settle_proposals
-from circles.services.reminders import SENT, Notice, mark_delivered, prune_deliveries, run_tick
+from circles.services.reminders import (
+    SENT,
+    Notice,
+    mark_delivered,
+    mark_departing,
+    prune_deliveries,
+    release_unsent,
+    run_tick,
+)
 from circles.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -82,6 +90,9 @@ class MeetupScheduler:
         )
         scheduler.start()
         self._scheduler = scheduler
+        released = release_unsent(self.uow)
+        if released:
+            log.info("%d reminders claimed before a stop had not left; sending them now", released)
         await self.wake()
         await self.settle()
 
@@ -180,18 +191,27 @@ class MeetupScheduler:
             log.exception("pruning delivery records failed")
 
     async def _deliver(self, notices: list[Notice]) -> None:
-        outcomes = await asyncio.gather(*(self._send(notice) for notice in notices))
+        await asyncio.gather(*(self._send_and_record(notice) for notice in notices))
+
+    async def _send_and_record(self, notice: Notice) -> None:
+        # Each outcome is recorded as it happens: a wave to 1,000 chats takes half a minute
+        # under Telegram's limits, and a restart in the middle must know which went out.
+        key, outcome = await self._send(notice)
         try:
-            mark_delivered(self.uow, dict(outcomes))
+            mark_delivered(self.uow, {key: outcome})
         except Exception:
-            log.exception("could not record %d sent notices", len(outcomes))
+            log.exception("could not record how notice %s went", key)
 
     async def _send(self, notice: Notice) -> tuple[str, str]:
         platform = self.routes.get(notice.chat.partition(":")[0])
         if platform is None:
             return notice.key, "NoPlatform"
         try:
-            await platform.send(notice.chat, render(self.t, notice))
+            await platform.send(
+                notice.chat,
+                render(self.t, notice),
+                departing=lambda: mark_departing(self.uow, notice.key),
+            )
         except Exception as exc:
             # Not retried: the chat may have got it (a timeout after delivery), and a
             # duplicate in a group chat is worse than a reminder missed.

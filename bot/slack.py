@@ -150,11 +150,16 @@ class SlackPlatform:
 
     # Sending
 
-    async def send(self, chat: str, reply: Reply) -> None:
-        """Post a broadcast to ``slack:<channel>``; raises SlackApiError if Slack refuses."""
+    async def send(
+        self, chat: str, reply: Reply, *, departing: Callable[[], None] | None = None
+    ) -> None:
+        """Post a broadcast to ``slack:<channel>``; raises SlackApiError if Slack refuses.
+        ``departing`` runs just before the first request (Slack needs no pacing of ours)."""
         if not chat.startswith(CHAT_PREFIX):
             raise ValueError(f"not a Slack chat: {chat[:40]}")
         channel = chat[len(CHAT_PREFIX) :]
+        if departing is not None:
+            departing()
         await self.client.chat_postMessage(channel=channel, **message(reply))
         for attachment in reply.attachments:
             await self._upload_one(channel, attachment)
@@ -206,8 +211,7 @@ class SlackPlatform:
         )
 
     async def _run(self, actor: Actor, line: str) -> Reply:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, self._dispatcher.handle, actor, line)
+        return await self._dispatcher.answer(actor, line)
 
     async def _answer_command(self, invocation: Invocation) -> None:
         actor = await self._actor(invocation)

@@ -71,7 +71,7 @@ def test_dispatcher(uow: UnitOfWork, catalogs: Catalogs, network: Network) -> Di
             *build_registry(),
             Command("whereami", "whereami", "probe", Who.ANYONE, where_am_i),
             Command("file", "file", "probe", Who.ANYONE, a_file),
-            Command("slow", "slow", "probe", Who.ANYONE, slow),
+            Command("slow", "slow", "probe", Who.ANYONE, slow, slow=True),
         ]
     )
     return Dispatcher(registry, uow, catalogs, Config(network=network))
