@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.commands import chats, meetups, onboarding, relays, roles
+from bot.commands import (
+    chats,
+    emergent_roles,
+    meetups,
+    onboarding,
+    relays,
+    roles,
+    split,
+    topics,
+)
 from bot.commands import map as map_commands
 from bot.commands.registry import Registry
 
@@ -16,5 +25,8 @@ def build_registry() -> Registry:
             *relays.commands(),
             *chats.commands(),
             *map_commands.commands(),
+            *emergent_roles.commands(),
+            *split.commands(),
+            *topics.commands(),
         ]
     )

@@ -28,6 +28,7 @@ from functools import cache
 
 from circles.meetup import Meetup, Occurrence
 from circles.relay import Relay
+from circles.services import topics
 from circles.services.meetups import MEETUPS, circle_timezone
 from circles.services.relays import RELAYS
 from circles.unit_of_work import Session, UnitOfWork
@@ -35,7 +36,6 @@ from circles.unit_of_work import Session, UnitOfWork
 log = logging.getLogger(__name__)
 
 DELIVERIES = "deliveries"
-TOPICS = "topics"
 # A notice is claimed when a tick decides to send it, departing once it leaves for the platform
 # (committed just before the request), then sent or failed. Only "claimed" is safe to send again
 # after a crash: a departing one may have arrived, and a duplicate in a group is worse.
@@ -180,20 +180,13 @@ def _events(
 
 
 def day_topic(s: Session) -> str:
-    """The most-backed open topic's title, if a topics table exists (tolerant of its shape)."""
-    best, most = "", -1
+    """The most-backed open topic's title, named by the daily one-topic meeting's reminders."""
     try:
-        for doc in s.tx.all(TOPICS):
-            if str(doc.get("status", "open")) not in ("open", "proposed"):
-                continue
-            backers = doc.get("backers") or []
-            count = len(backers) if isinstance(backers, list | dict) else int(backers)
-            if count > most:
-                best, most = str(doc.get("title", "")), count
-    except (TypeError, ValueError, AttributeError):
+        return topics.day_topic(s)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # A damaged topics table (a bad import) costs the reminder its topic, not the reminder.
         log.warning("the topics table has an unexpected shape; reminders name no topic")
         return ""
-    return best
 
 
 def _notice(s: Session, event: _Event, topic: Callable[[], str]) -> MeetupNotice | RelayNotice:

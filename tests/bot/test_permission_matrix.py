@@ -19,6 +19,7 @@ from bot.telegram import TelegramPlatform
 from circles.actor import Actor
 from circles.network import Network
 from circles.services.chats import link_chat
+from circles.services.emergent_roles import propose_role
 from circles.services.export import export_network
 from circles.services.meetups import schedule_meetup
 from circles.services.membership import join
@@ -39,6 +40,9 @@ ATTEMPTS = {
     "unlink": ["unlink research"],
     "schedule": ["schedule research daily 20:00 60m Tea house"],
     "cancel": ["cancel {meetup}", "cancel {meetup} 2030-01-01"],
+    "accept": ["accept research/translator"],
+    "reject": ["reject research/translator"],
+    "split": ["split research listening interviewer", "split research listening scenario-mapper"],
 }
 # Commands open to volunteers whose lead-only sub-commands the matrix also tries.
 LEAD_SUBCOMMANDS = ["relay new 2030-12-01T20:00 24x60 Poetry relay"]
@@ -53,12 +57,14 @@ def lines(meetup: str) -> list[str]:
 
 
 def prepare(uow: UnitOfWork, group_chat: str) -> str:
-    """Alice holds a role, the group is research's chat, a meetup exists; returns its id."""
+    """Alice holds a role and proposed another, the group is research's chat, a meetup exists;
+    returns the meetup's id."""
     admin = Actor(ADMIN, "Admin", chat=group_chat, in_group=True)
     join(uow, admin)
     join(uow, Actor("console:alice", "Alice"))
     assign_role(uow, admin, "research/interviewer", "Alice")
     link_chat(uow, admin, "research")
+    propose_role(uow, Actor("console:alice", "Alice"), "research", "translator", "Translator", "en")
     return schedule_meetup(uow, admin, "research", "daily", "20:00", "60m", "Tea house").id
 
 
