@@ -286,7 +286,7 @@ class SlackPlatform:
         await self.client.views_publish(user_id=invocation.user, view=view)
 
     def _home(self, actor: Actor, banner: Reply | None) -> dict[str, Any]:
-        """Your roles (or a welcome), open roles matching your skills, then the meetups hook."""
+        """Your roles (or a welcome), open roles matching your skills, then the next meetups."""
         handle = self._dispatcher.handle
         t = self._dispatcher.translator_for(actor)
         mine = handle(actor, "myroles")
@@ -299,6 +299,6 @@ class SlackPlatform:
         return home_view(self._network_name, parts, footer)
 
     def home_meetups(self, actor: Actor) -> Sequence[Reply]:
-        """Hook for the meetups feature: the replies the App Home shows about the user's next
-        meetups (e.g. ``self._dispatcher.handle(actor, "meetups")``). None until it exists."""
-        return ()
+        """The network's next sessions with their ids (nothing when none is planned)."""
+        coming = self._dispatcher.handle(actor, "meetups")
+        return () if coming.error else (coming,)
