@@ -53,4 +53,11 @@ class DocumentStore(Protocol):
         """Rewrite what is on disk so deleted and overwritten documents leave no copy behind
         (``forgetme`` calls it: erased data must not linger in a journal)."""
 
+    def version(self) -> int:
+        """A number that grows with every commit that changed something (0 when opened).
+
+        Reading it takes no lock and costs nothing, so a watcher (the live map) may poll it.
+        """
+        ...
+
     def close(self) -> None: ...

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from bot.commands import chats, checkins, identity, meetups, onboarding, relays, roles
+from bot.commands import (
+    chats,
+    checkins,
+    emergent_roles,
+    identity,
+    meetups,
+    onboarding,
+    relays,
+    roles,
+    split,
+    topics,
+)
+from bot.commands import map as map_commands
 from bot.commands.registry import Registry
 
 
@@ -14,6 +26,10 @@ def build_registry() -> Registry:
             *meetups.commands(),
             *relays.commands(),
             *chats.commands(),
+            *map_commands.commands(),
+            *emergent_roles.commands(),
+            *split.commands(),
+            *topics.commands(),
             *checkins.commands(),
             *identity.commands(),
         ]

@@ -1,4 +1,7 @@
-"""Where a volunteer appears in circles (lead, member, role holder, proposer)."""
+"""Where a volunteer appears in circles: lead, member, role holder.
+
+Proposals and objections are the emergent-roles hook's (``circles.services.emergent_roles``).
+"""
 
 from __future__ import annotations
 
@@ -26,8 +29,6 @@ def _rewrite(circle: Circle, old: str, new: str) -> bool:
     for role in circle.roles:
         # A role both held stays held once: the merged volunteer is one holder.
         role.holders = _replaced(role.holders, old, new)
-        if role.proposed_by == old:
-            role.proposed_by = new
     return circle.to_doc() != before
 
 
@@ -57,10 +58,9 @@ def data_of(s: Session, volunteer_id: str) -> list[dict[str, Any]]:
             {"slug": r.slug, "name": pick(r.name, language), "holders": [volunteer_id]}
             for r in circle.roles_held_by(volunteer_id)
         ]
-        proposed = [r.slug for r in circle.roles if r.proposed_by == volunteer_id]
         leads = [volunteer_id] if volunteer_id in circle.leads else []
         members = [volunteer_id] if volunteer_id in circle.members else []
-        if roles or proposed or leads or members:
+        if roles or leads or members:
             found.append(
                 {
                     "slug": circle.slug,
@@ -68,7 +68,6 @@ def data_of(s: Session, volunteer_id: str) -> list[dict[str, Any]]:
                     "leads": leads,
                     "members": members,
                     "roles": roles,
-                    "proposed_roles": proposed,
                 }
             )
     return found

@@ -13,7 +13,16 @@ from typing import Any
 
 from circles.actor import Actor
 from circles.errors import N_, NotFound
-from circles.services import checkins, circle_people, meetups, one_time_codes, profiles, relays
+from circles.services import (
+    checkins,
+    circle_people,
+    emergent_roles,
+    meetups,
+    one_time_codes,
+    profiles,
+    relays,
+    topics,
+)
 from circles.services.export import FORMAT
 from circles.services.one_time_codes import IssuedCode
 from circles.unit_of_work import Session, UnitOfWork
@@ -48,6 +57,9 @@ def hooks() -> tuple[Hook, ...]:
         Hook("meetups", meetups.forget_volunteer, meetups.merge_volunteers, meetups.data_of),
         Hook("relays", relays.forget_volunteer, relays.merge_volunteers, relays.data_of),
         Hook("checkins", checkins.forget_volunteer, checkins.merge_volunteers, checkins.data_of),
+        Hook("topics", topics.forget_volunteer, topics.merge_volunteers, topics.data_of),
+        Hook("proposals", emergent_roles.forget_volunteer, emergent_roles.merge_volunteers,
+             emergent_roles.data_of),
         Hook("codes", one_time_codes.forget_volunteer, one_time_codes.merge_volunteers,
              one_time_codes.data_of),
         Hook("preferences", profiles.forget_preferences, profiles.merge_preferences,

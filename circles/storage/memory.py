@@ -32,6 +32,7 @@ class MemoryStore:
         self._index: dict[tuple[str, str], dict[str, set[str]]] = {}
         self._lock = threading.RLock()
         self._log: CommitLog | None = None
+        self._version = 0
 
     @contextmanager
     def transaction(self) -> Iterator[MemoryTransaction]:
@@ -40,6 +41,10 @@ class MemoryStore:
 
     def compact(self) -> None:
         """Nothing but the live documents is kept in memory."""
+
+    def version(self) -> int:
+        """Commits applied since this store was made (loading from disk does not count)."""
+        return self._version
 
     def close(self) -> None:
         """Nothing to release in memory."""
@@ -59,6 +64,7 @@ class MemoryStore:
         if self._log is not None:
             self._log.append(changes)
         self._apply(changes)
+        self._version += 1
         if self._log is not None:
             self._log.applied()
 

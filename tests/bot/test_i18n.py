@@ -14,11 +14,16 @@ ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+# Python sources, and the portal's Jinja templates (they call t() too); kit templates are
+# translated by their authors, per language, so they are not extracted.
+METHODS = [("**.py", "python"), ("portal/templates/**.j2", "jinja2.ext:babel_extract")]
+
+
 def extracted_messages() -> set[str]:
     found: set[str] = set()
     for package in ("bot", "circles", "toolkits"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / package, keywords={"t": None, "N_": None}, comment_tags=()
+            ROOT / package, METHODS, keywords={"t": None, "N_": None}, comment_tags=()
         ):
             if isinstance(message, str) and message:
                 found.add(message)
@@ -40,6 +45,12 @@ def test_translations_keep_the_placeholders() -> None:
         wanted = {name for _, name, _, _ in formatter.parse(message) if name}
         got = {name for _, name, _, _ in formatter.parse(zh(message)) if name}
         assert got == wanted, message
+
+
+def test_the_portal_templates_are_extracted() -> None:
+    messages = extracted_messages()
+    assert "Circle map" in messages  # from a template only
+    assert "used {count} times" in messages
 
 
 def test_a_language_without_a_catalog_falls_back_to_english() -> None:

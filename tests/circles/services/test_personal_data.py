@@ -19,11 +19,13 @@ from circles.masking import mask
 from circles.network import Network
 from circles.services import personal_data
 from circles.services.checkins import record_checkin
+from circles.services.emergent_roles import propose_role
 from circles.services.meetups import rsvp, schedule_meetup
 from circles.services.membership import join, set_language
 from circles.services.network_setup import ensure_seeded
 from circles.services.relays import claim_slot, create_relay
 from circles.services.roles import appoint_lead, claim_role
+from circles.services.topics import propose_topic
 from circles.storage.memory import MemoryStore
 from circles.storage.tinydb import TinyDBStore
 from circles.unit_of_work import PREFERENCES, UnitOfWork
@@ -32,7 +34,17 @@ ADMIN = Actor("console:admin", "admin")
 ANN = Actor("console:ann", "Annabel")
 BO = Actor("telegram:7", "Bo")
 # The tables ``everywhere`` fills; hooks added later are still covered by the no-trace tests.
-FILLED = ("circles", "meetups", "relays", "checkins", "codes", "preferences", "volunteers")
+FILLED = (
+    "circles",
+    "meetups",
+    "relays",
+    "checkins",
+    "topics",
+    "proposals",
+    "codes",
+    "preferences",
+    "volunteers",
+)
 
 
 @pytest.fixture
@@ -68,6 +80,8 @@ def everywhere(uow: UnitOfWork, actor: Actor, role: str, slot: str) -> str:
     for relay in relays:
         claim_slot(uow, actor, relay, slot)
     record_checkin(uow, actor, f"{actor.name} sorted parcels #parcel-sorting", {"parcel-sorting"})
+    propose_topic(uow, actor, f"Topic number {slot}", threshold=3)
+    propose_role(uow, actor, "content", f"helper-{slot}", "Helper: helps", "en")
     with uow.begin() as s:
         personal_data.one_time_codes.issue(s, volunteer.id, actor.identity, "link")
         # A stray preference under one of their identities (as before joining).

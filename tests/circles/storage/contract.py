@@ -136,3 +136,23 @@ class DocumentStoreContract:
         with store.transaction() as tx:
             assert [d["id"] for d in tx.all("volunteers")] == ["v1"]
             assert tx.find("volunteers", "identities", "console:b") == []
+
+    def test_the_version_grows_with_every_commit_that_changes_something(
+        self, make_store: StoreFactory
+    ) -> None:
+        store = make_store()
+        before = store.version()
+        with store.transaction() as tx:
+            tx.put("circles", "a", {"slug": "a"})
+            tx.commit()
+        after_put = store.version()
+        with store.transaction() as tx:
+            tx.get("circles", "a")
+            tx.commit()  # nothing changed: the version stays
+        with store.transaction() as tx:
+            tx.put("circles", "b", {"slug": "b"})  # left without commit: discarded
+        assert before < after_put == store.version()
+        with store.transaction() as tx:
+            tx.delete("circles", "a")
+            tx.commit()
+        assert store.version() > after_put
