@@ -17,15 +17,16 @@ def test_a_volunteer_is_forgotten_without_a_trace(tmp_path: Path) -> None:
             "join 新华路",
             "claim research/interviewer",
             "checkin 分拣了快递 #parcel-sorting",
+            "propose 修自行车",
             "forgetme",
         ]
     )
     first = canbot(tmp_path, "chat", "--as", "zhaolei", stdin=story)
     assert first.returncode == 0, first.stderr
     answers = [a for a in first.stdout.split("\n\n") if a.strip()]
-    assert len(answers) == 4
-    assert "无法撤销" in answers[3]  # it asks first, in the network language
-    [code] = set(CODE.findall(answers[3]))
+    assert len(answers) == 5
+    assert "无法撤销" in answers[4]  # it asks first, in the network language
+    [code] = set(CODE.findall(answers[4]))
     before = export(tmp_path)
     me = volunteer_id(before, "zhaolei")
     assert holders_of(before, "research", "interviewer") == [me]
@@ -54,3 +55,5 @@ def test_a_volunteer_is_forgotten_without_a_trace(tmp_path: Path) -> None:
     assert holders_of(data, "research", "interviewer") == []
     [checkin] = data["checkins"]
     assert (checkin["text"], checkin["volunteer"]) == ("分拣了快递 #parcel-sorting", "")
+    [topic] = data["topics"]
+    assert (topic["title"], topic["proposer"], topic["backers"]) == ("修自行车", "", [])
