@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import chats, meetups, onboarding, relays, roles
+from bot.commands import chats, kits, meetups, onboarding, relays, roles
 from bot.commands.registry import Registry
 
 
@@ -14,5 +14,6 @@ def build_registry() -> Registry:
             *meetups.commands(),
             *relays.commands(),
             *chats.commands(),
+            *kits.commands(),
         ]
     )
