@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from tqdm import tqdm
 
@@ -17,7 +17,8 @@ class BuildProgress:
     def __init__(self, stream: TextIO, *, bar: bool | None = None) -> None:
         self._stream = stream
         self._bar_wanted = stream.isatty() if bar is None else bar
-        self._bar: tqdm[None] | None = None
+        # A bar with no iterable: tqdm's stubs type it as tqdm[NoReturn].
+        self._bar: tqdm[NoReturn] | None = None
 
     def __call__(self, done: int, total: int, label: str) -> None:
         if not self._bar_wanted:
@@ -27,9 +28,10 @@ class BuildProgress:
             return
         if self._bar is None:
             self._bar = tqdm(total=total, unit="file", file=self._stream, dynamic_ncols=True)
-        self._bar.n = done
-        self._bar.set_postfix_str(label, refresh=False)
-        self._bar.refresh()
+        bar = self._bar
+        bar.n = done
+        bar.set_postfix_str(label, refresh=False)
+        bar.refresh()
 
     def close(self) -> None:
         if self._bar is not None:
