@@ -51,13 +51,13 @@ def kit(ctx: CommandContext, args: Args) -> Reply:
     if kit_id not in ctx.kits:
         raise NotFound(N_("There is no kit '{kit}': send kits for the list."), kit=kit_id[:48])
     found = ctx.kits.get(kit_id)
-    asked, settings = read_settings(args.get("settings", ""))
+    asked, settings = read_settings(args.get("parameters", ""))
     lang = asked or default_language(found, ctx.language)
     try:
         rendered = ctx.kit_press.render(found.id, "pdf", lang, settings)
         values = resolve_parameters(found.parameters, settings, lang)
     except KitParameterError as error:
-        text = t(error.message, **error.params) + "\n" + settings_help(t, found, lang)
+        text = t(error.message, **error.params) + "\n" + parameters_help(t, found, lang)
         return Reply(text, error=True)
     lines = [
         found.title.get(lang),
@@ -70,7 +70,7 @@ def kit(ctx: CommandContext, args: Args) -> Reply:
     ]
     if values:
         lines.append(t("Made with: {settings}", settings=describe(values)))
-    lines.append(t("On the web (other formats and settings): {url}", url=page_url(ctx, found)))
+    lines.append(t("On the web (other formats and parameters): {url}", url=page_url(ctx, found)))
     query = {"lang": lang, **{k: v for k, v in settings.items() if v.strip()}}
     lines.append(t("This version: {url}", url=f"{page_url(ctx, found)}.pdf?{urlencode(query)}"))
     attachment = Attachment(rendered.filename, rendered.mime, rendered.data)
@@ -100,12 +100,12 @@ def read_settings(text: str) -> tuple[Lang | None, dict[str, str]]:
             raise Invalid(
                 N_(
                     "I did not understand '{word}': give the language (zh or en) first, "
-                    "then settings as name=value."
+                    "then parameters as name=value."
                 ),
                 word=word[:40],
             )
         if name in settings:
-            raise Invalid(N_("The setting {name} is given twice."), name=name[:40])
+            raise Invalid(N_("The parameter {name} is given twice."), name=name[:40])
         settings[name] = value
     return lang, settings
 
@@ -118,10 +118,10 @@ def default_language(kit: Kit, language: str) -> Lang:
     return kit.languages[0]
 
 
-def settings_help(t: Translator, kit: Kit, lang: str) -> str:
+def parameters_help(t: Translator, kit: Kit, lang: str) -> str:
     if not kit.parameters:
-        return t("This kit has no settings.")
-    lines = [t("Settings of {kit}:", kit=kit.id)]
+        return t("This kit has no parameters.")
+    lines = [t("Parameters of {kit}:", kit=kit.id)]
     for parameter in kit.parameters:
         default = parameter.default(lang)
         shown = f"{parameter.name}={default}" if default else parameter.name
@@ -164,7 +164,7 @@ def commands() -> list[Command]:
         ),
         Command(
             "kit",
-            "kit <id> [settings...]",
+            "kit <id> [parameters...]",
             N_("One kit as a PDF: kit <id> [zh|en] [name=value ...]"),
             Who.ANYONE,
             kit,
