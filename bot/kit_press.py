@@ -117,7 +117,11 @@ class KitPress:
         self._in_flight: dict[Key, concurrent.futures.Future[bytes]] = {}
         self._cache: OrderedDict[Key, RenderedKit] = OrderedDict()
         self._cache_size = 0
-        self.renders = 0  # renders started (cache hits and shared renders excluded)
+        # Counters for tests, benchmarks and a status page: renders started, answers served
+        # from the cache, and requests that joined a render already under way.
+        self.renders = 0
+        self.cache_hits = 0
+        self.shared = 0
 
     # -- the two ways in ---------------------------------------------------------------------
 
@@ -172,6 +176,12 @@ class KitPress:
             pool.shutdown(wait=True, cancel_futures=True)
 
     @property
+    def pending(self) -> int:
+        """Renders queued or under way."""
+        with self._lock:
+            return len(self._in_flight)
+
+    @property
     def started(self) -> bool:
         """True once the pool runs (it starts with the first render that misses the cache)."""
         return self._pool is not None
@@ -198,9 +208,11 @@ class KitPress:
             cached = self._cache.get(order.key)
             if cached is not None:
                 self._cache.move_to_end(order.key)
+                self.cache_hits += 1
                 return cached
             shared = self._in_flight.get(order.key)
             if shared is not None:
+                self.shared += 1
                 return shared
             if len(self._in_flight) >= self.settings.max_pending:
                 raise KitBusy(
