@@ -18,7 +18,10 @@ Two ways in, same queue and cache:
   (``/kits/<id>.pdf`` etc.): it never blocks the event loop.
 
 Both validate before queueing (unknown kit, language, format or a bad parameter raise the
-KitError at once, costing no worker) and return a RenderedKit (filename, mime, data).
+KitError at once, costing no worker) and return a RenderedKit (filename, mime, data). A web route
+can answer KitNotFound with 404, KitParameterError with 400 (its text names the parameter),
+KitBusy with 503 and Retry-After, and other KitErrors with 500; every one is a CanError whose
+``message``/``params`` the translator turns into the reader's language.
 """
 
 from __future__ import annotations

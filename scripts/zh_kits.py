@@ -18,7 +18,7 @@ ZH = {
     "No kits are available yet.": "暂时还没有工具包。",
     "Action kits: print them, use them, then tell us with checkin #kit-id.": "行动工具包：打印出来、用起来，然后用 checkin #工具包编号 告诉大家。",
     "For: {audience}": "适合：{audience}",
-    "Used in {count} check-ins": "已在 {count} 条行动记录中使用",
+    "Check-ins using it: {count}": "用过它的行动记录：{count} 条",
     "community kit": "社区贡献的工具包",
     "PDF: {kit}": "PDF：{kit}",
     "Send kit <id> for the PDF, for example: kit {example}": "发送 kit <编号> 获取 PDF，例如：kit {example}",

@@ -35,7 +35,7 @@ def kits(ctx: CommandContext, args: Args) -> Reply:
         lines.append(f"• {title} — kit {kit.id}")
         lines.append(f"  {kit.summary.get(lang)}")
         lines.append("  " + t("For: {audience}", audience=kit.audience.get(lang)))
-        facts = [t("Used in {count} check-ins", count=used.get(kit.id, 0))]
+        facts = [t("Check-ins using it: {count}", count=used.get(kit.id, 0))]
         if kit.community:
             facts.append(t("community kit"))
         facts.append(page_url(ctx, kit))

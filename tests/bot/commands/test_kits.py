@@ -46,8 +46,8 @@ def test_kits_lists_every_kit_with_summary_audience_usage_and_link(
         assert f"For: {kit.audience.get('en')}" in reply.text
         assert f"{PUBLIC}/kits/{kit.id}" in reply.text
     block = reply.text.split("kit parcel-sorting", 1)[1].split("•", 1)[0]
-    assert "Used in 2 check-ins" in block
-    assert "Used in 0 check-ins" in reply.text.split("kit tea-house", 1)[1]
+    assert "Check-ins using it: 2" in block
+    assert "Check-ins using it: 0" in reply.text.split("kit tea-house", 1)[1]
     commands = [button.command for row in reply.buttons for button in row]
     assert commands == [f"kit {kit.id}" for kit in kits]
     assert [button.label for row in reply.buttons for button in row][1] == "PDF: Parcel sorting"
@@ -57,7 +57,7 @@ def test_kits_speaks_the_users_language(say: Say, kits: Catalog) -> None:
     say("wang", "lang zh")
     reply = say("wang", "kits")
     assert kits.get("parcel-sorting").title.get("zh") in reply.text
-    assert "已在 0 条行动记录中使用" in reply.text
+    assert "用过它的行动记录：0 条" in reply.text
     assert "适合：" in reply.text
 
 
