@@ -170,6 +170,7 @@ def test_a_closed_press_refuses_and_cancels_what_was_waiting(
     wait_until(lambda: press.pending == 2)
     closing = threading.Thread(target=press.close)
     closing.start()
+    wait_until(lambda: bool(waiting_out))  # its render was cancelled while the other still runs
     gate.open()
     for thread in (running, waiting, closing):
         thread.join(30)
