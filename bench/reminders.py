@@ -58,7 +58,7 @@ class NullPlatform:
 
     async def stop(self) -> None: ...
 
-    async def send(self, chat: str, reply: Reply) -> None:
+    async def send(self, chat: str, reply: Reply, *, departing: object = None) -> None:
         self.arrivals.append(self.clock.now())
 
 

@@ -78,6 +78,11 @@ class KitsConfig:
 
 
 @dataclass(frozen=True)
+class TopicsConfig:
+    threshold: int = 3  # backers, the proposer included, that turn a topic into an action group
+
+
+@dataclass(frozen=True)
 class Config:
     network: Network = field(default_factory=Network)
     storage: StorageConfig = field(default_factory=StorageConfig)
@@ -86,6 +91,7 @@ class Config:
     web: WebConfig = field(default_factory=WebConfig)
     meetups: MeetupsConfig = field(default_factory=MeetupsConfig)
     kits: KitsConfig = field(default_factory=KitsConfig)
+    topics: TopicsConfig = field(default_factory=TopicsConfig)
     source: str = "built-in defaults"
 
 
@@ -97,6 +103,7 @@ SECTIONS: dict[str, set[str]] = {
     "web": {"host", "port", "public_url"},
     "meetups": {"reminders"},
     "kits": {"extra_dirs"},
+    "topics": {"threshold"},
 }
 
 
@@ -173,6 +180,7 @@ def parse_config(text: str, env: Mapping[str, str], source: str = "<text>") -> C
         web=_web(sections["web"]),
         meetups=_meetups(sections["meetups"]),
         kits=_kits(sections["kits"]),
+        topics=_topics(sections["topics"]),
         source=source,
     )
 
@@ -284,6 +292,19 @@ def _kits(section: Mapping[str, Any]) -> KitsConfig:
     if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
         raise ConfigError("kits.extra_dirs: expected a list of folder paths")
     return KitsConfig(extra_dirs=tuple(Path(d) for d in dirs))
+
+
+def _topics(section: Mapping[str, Any]) -> TopicsConfig:
+    value = section.get("threshold", TopicsConfig.threshold)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ConfigError(f"topics.threshold: '{value}' is not a whole number of backers")
+    try:
+        threshold = int(value)
+    except ValueError:
+        raise ConfigError(f"topics.threshold: '{value}' is not a whole number of backers") from None
+    if not 1 <= threshold <= 1000:
+        raise ConfigError(f"topics.threshold: {threshold} is not between 1 and 1000")
+    return TopicsConfig(threshold=threshold)
 
 
 def load_config(path: Path | None, env: Mapping[str, str]) -> Config:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from aiohttp import web
@@ -18,8 +19,14 @@ class Platform(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def send(self, chat: str, reply: Reply) -> None:
-        """Post ``reply`` to ``chat`` (``telegram:<id>``, ``slack:<channel>``) as a broadcast."""
+    async def send(
+        self, chat: str, reply: Reply, *, departing: Callable[[], None] | None = None
+    ) -> None:
+        """Post ``reply`` to ``chat`` (``telegram:<id>``, ``slack:<channel>``) as a broadcast.
+
+        ``departing`` (if given) runs once, right before the first request leaves for the
+        platform: after any wait for rate limits, so the caller knows it may have arrived.
+        """
 
 
 @runtime_checkable

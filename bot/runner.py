@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot.bootstrap import Runtime, control_socket_path
 from bot.control import ControlServer
 from bot.platform import Platform, ServesWeb
+from bot.portal.site import Site
 from bot.scheduler import MeetupScheduler
 from bot.slack import SlackPlatform
 from bot.telegram import TelegramPlatform
@@ -28,6 +29,13 @@ def build_platforms(runtime: Runtime) -> list[Platform]:
     return platforms
 
 
+def portal_site(runtime: Runtime) -> Site:
+    dispatcher = runtime.dispatcher
+    return Site(
+        runtime.uow, runtime.config, dispatcher.catalogs, dispatcher.kits, dispatcher.kit_press
+    )
+
+
 async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -> None:
     """Run until SIGINT or SIGTERM, then stop everything in reverse order."""
     config = runtime.config
@@ -38,7 +46,7 @@ async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -
     started: list[Platform] = []
     scheduler: MeetupScheduler | None = None
     # Built before anything starts: routes must be mounted before the portal listens.
-    web_app = build_web_app(runtime.uow)
+    web_app = build_web_app(runtime.uow, portal_site(runtime))
     platforms = build_platforms(runtime) if platforms is None else platforms
     for platform in platforms:
         if isinstance(platform, ServesWeb):

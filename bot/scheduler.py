@@ -10,6 +10,11 @@ lost or doubled when the process restarts:
   within milliseconds of its due time rather than up to a tick later. Ticks notice new or
   changed meetups by themselves; ``wake()`` asks for a tick at once.
 
+The scheduler also runs the network's self-organization: every ``settle_seconds`` (and once at
+start) role proposals that stood 48 hours without objection become active (``settle_proposals``),
+and every tick sends the announcements use cases queued in the store (new roles, splits, action
+groups), one batch at a time so they arrive in order.
+
 Each notice goes to the platform named by its chat's prefix (``telegram:`` -> the platform
 named ``telegram``); sends run in their own tasks, so a slow broadcast never holds up a tick.
 """
@@ -23,14 +28,26 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.announcement import send_announcements
 from bot.i18n import Translator
 from bot.notice import render
 from bot.platform import Platform
-from circles.services.reminders import SENT, Notice, mark_delivered, prune_deliveries, run_tick
+from circles.services.announcements import Announcement, take_announcements
+from circles.services.emergent_roles import settle_proposals
+from circles.services.reminders import (
+    SENT,
+    Notice,
+    mark_delivered,
+    mark_departing,
+    prune_deliveries,
+    release_unsent,
+    run_tick,
+)
 from circles.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 TICK_JOB, NEXT_JOB, PRUNE_JOB = "tick", "next-due", "prune"
+SETTLE_JOB, ANNOUNCE_JOB = "settle", "announce"
 
 
 class MeetupScheduler:
@@ -45,6 +62,7 @@ class MeetupScheduler:
         *,
         tick_seconds: float = 2.0,
         stop_grace: float = 10.0,
+        settle_seconds: float = 60.0,
     ) -> None:
         self.uow = uow
         self.routes = {platform.name.lower(): platform for platform in platforms}
@@ -52,6 +70,8 @@ class MeetupScheduler:
         self.offsets = tuple(offsets)
         self.tick_seconds = tick_seconds
         self.stop_grace = stop_grace
+        self.settle_seconds = settle_seconds
+        self._announcing: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._sending: set[asyncio.Task[None]] = set()
         self._armed_for: datetime | None = None
@@ -62,9 +82,19 @@ class MeetupScheduler:
         options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         scheduler.add_job(self.wake, "interval", seconds=self.tick_seconds, id=TICK_JOB, **options)
         scheduler.add_job(self.prune, "interval", hours=6, id=PRUNE_JOB, **options)
+        scheduler.add_job(
+            self.settle, "interval", seconds=self.settle_seconds, id=SETTLE_JOB, **options
+        )
+        scheduler.add_job(
+            self.announce, "interval", seconds=self.tick_seconds, id=ANNOUNCE_JOB, **options
+        )
         scheduler.start()
         self._scheduler = scheduler
+        released = release_unsent(self.uow)
+        if released:
+            log.info("%d reminders claimed before a stop had not left; sending them now", released)
         await self.wake()
+        await self.settle()
 
     async def stop(self) -> None:
         """Stop ticking, then give sends already under way a moment to finish."""
@@ -122,6 +152,36 @@ class MeetupScheduler:
             misfire_grace_time=None,
         )
 
+    async def settle(self) -> None:
+        """Role proposals with no objection for 48 hours stand; then announce what is queued."""
+        try:
+            settled = settle_proposals(self.uow)
+            if settled:
+                log.info("%d role proposals stood after 48 hours", len(settled))
+        except Exception:
+            log.exception("settling role proposals failed")
+        await self.announce()
+
+    async def announce(self) -> None:
+        """Take the queued announcements and send them in a task of their own."""
+        if self._announcing is not None and not self._announcing.done():
+            return  # the previous batch is still going out; the next tick takes the rest, in order
+        try:
+            taken = take_announcements(self.uow, self.routes.keys())
+        except Exception:
+            log.exception("taking announcements failed")
+            return
+        if not taken:
+            return
+        task = asyncio.get_running_loop().create_task(self._announce(taken))
+        self._announcing = task
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _announce(self, taken: list[Announcement]) -> None:
+        sent = await send_announcements(taken, self.routes, self.t)
+        log.info("sent %d announcement messages", sent)
+
     async def prune(self) -> None:
         try:
             dropped = prune_deliveries(self.uow)
@@ -131,18 +191,27 @@ class MeetupScheduler:
             log.exception("pruning delivery records failed")
 
     async def _deliver(self, notices: list[Notice]) -> None:
-        outcomes = await asyncio.gather(*(self._send(notice) for notice in notices))
+        await asyncio.gather(*(self._send_and_record(notice) for notice in notices))
+
+    async def _send_and_record(self, notice: Notice) -> None:
+        # Each outcome is recorded as it happens: a wave to 1,000 chats takes half a minute
+        # under Telegram's limits, and a restart in the middle must know which went out.
+        key, outcome = await self._send(notice)
         try:
-            mark_delivered(self.uow, dict(outcomes))
+            mark_delivered(self.uow, {key: outcome})
         except Exception:
-            log.exception("could not record %d sent notices", len(outcomes))
+            log.exception("could not record how notice %s went", key)
 
     async def _send(self, notice: Notice) -> tuple[str, str]:
         platform = self.routes.get(notice.chat.partition(":")[0])
         if platform is None:
             return notice.key, "NoPlatform"
         try:
-            await platform.send(notice.chat, render(self.t, notice))
+            await platform.send(
+                notice.chat,
+                render(self.t, notice),
+                departing=lambda: mark_departing(self.uow, notice.key),
+            )
         except Exception as exc:
             # Not retried: the chat may have got it (a timeout after delivery), and a
             # duplicate in a group chat is worse than a reminder missed.

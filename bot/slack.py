@@ -150,11 +150,16 @@ class SlackPlatform:
 
     # Sending
 
-    async def send(self, chat: str, reply: Reply) -> None:
-        """Post a broadcast to ``slack:<channel>``; raises SlackApiError if Slack refuses."""
+    async def send(
+        self, chat: str, reply: Reply, *, departing: Callable[[], None] | None = None
+    ) -> None:
+        """Post a broadcast to ``slack:<channel>``; raises SlackApiError if Slack refuses.
+        ``departing`` runs just before the first request (Slack needs no pacing of ours)."""
         if not chat.startswith(CHAT_PREFIX):
             raise ValueError(f"not a Slack chat: {chat[:40]}")
         channel = chat[len(CHAT_PREFIX) :]
+        if departing is not None:
+            departing()
         await self.client.chat_postMessage(channel=channel, **message(reply))
         for attachment in reply.attachments:
             await self._upload_one(channel, attachment)
@@ -206,8 +211,7 @@ class SlackPlatform:
         )
 
     async def _run(self, actor: Actor, line: str) -> Reply:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, self._dispatcher.handle, actor, line)
+        return await self._dispatcher.answer(actor, line)
 
     async def _answer_command(self, invocation: Invocation) -> None:
         actor = await self._actor(invocation)
@@ -282,7 +286,7 @@ class SlackPlatform:
         await self.client.views_publish(user_id=invocation.user, view=view)
 
     def _home(self, actor: Actor, banner: Reply | None) -> dict[str, Any]:
-        """Your roles (or a welcome), open roles matching your skills, then the meetups hook."""
+        """Your roles (or a welcome), open roles matching your skills, then the next meetups."""
         handle = self._dispatcher.handle
         t = self._dispatcher.translator_for(actor)
         mine = handle(actor, "myroles")
@@ -295,6 +299,6 @@ class SlackPlatform:
         return home_view(self._network_name, parts, footer)
 
     def home_meetups(self, actor: Actor) -> Sequence[Reply]:
-        """Hook for the meetups feature: the replies the App Home shows about the user's next
-        meetups (e.g. ``self._dispatcher.handle(actor, "meetups")``). None until it exists."""
-        return ()
+        """The network's next sessions with their ids (nothing when none is planned)."""
+        coming = self._dispatcher.handle(actor, "meetups")
+        return () if coming.error else (coming,)

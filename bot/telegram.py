@@ -13,7 +13,7 @@ import contextlib
 import logging
 import socket
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,7 +41,7 @@ from bot.config import ConfigError, TelegramConfig
 from bot.redaction import SecretRedactor, redact_logs, remove_redactor
 from bot.reply import Attachment, Reply
 from bot.telegram_button import ButtonCodec, ButtonError, Press
-from bot.telegram_limiter import BROADCAST, PacingRateLimiter
+from bot.telegram_limiter import BROADCAST, Departure, PacingRateLimiter
 from bot.telegram_menu import menu
 from bot.telegram_update import incoming_click, incoming_message
 from circles.actor import Actor
@@ -323,8 +323,7 @@ class TelegramPlatform:
         )
 
     async def _run(self, actor: Actor, line: str) -> Reply:
-        reply: Reply = await self._in_executor(self._dispatcher.handle, actor, line)
-        return reply
+        return await self._dispatcher.answer(actor, line)
 
     @staticmethod
     async def _in_executor(function: Any, *args: Any) -> Any:
@@ -333,15 +332,18 @@ class TelegramPlatform:
 
     # -- outgoing ----------------------------------------------------------------------------
 
-    async def send(self, chat: str, reply: Reply) -> None:
-        """Post a broadcast (reminder, announcement, hand-off), paced. A refusal by Telegram
-        is logged and raised, so the caller can record that this one did not arrive."""
+    async def send(
+        self, chat: str, reply: Reply, *, departing: Callable[[], None] | None = None
+    ) -> None:
+        """Post a broadcast (reminder, announcement, hand-off), paced; ``departing`` runs when
+        pacing lets it leave. A refusal by Telegram is logged and raised, so the caller can
+        record that this one did not arrive."""
         chat_id = chat_id_of(chat)
         if chat_id is None:
             raise ValueError(f"not a Telegram chat: {chat[:40]}")
         self._require_app()
         async with self._locks.hold(chat_id):
-            refusal = await self._deliver(chat_id, reply, broadcast=True)
+            refusal = await self._deliver(chat_id, reply, broadcast=True, departing=departing)
         if refusal is not None:
             raise refusal
 
@@ -360,26 +362,44 @@ class TelegramPlatform:
         return InlineKeyboardMarkup(rows) if rows else None
 
     async def _deliver(
-        self, chat_id: int, reply: Reply, *, broadcast: bool, quote: int | None = None
+        self,
+        chat_id: int,
+        reply: Reply,
+        *,
+        broadcast: bool,
+        quote: int | None = None,
+        departing: Callable[[], None] | None = None,
     ) -> TelegramError | None:
         """Send the reply, following a group that became a supergroup to its new id; the
         first refusal by Telegram (already logged), or None when all of it went out."""
         try:
-            return await self._deliver_to(chat_id, reply, broadcast=broadcast, quote=quote)
+            return await self._deliver_to(
+                chat_id, reply, broadcast=broadcast, quote=quote, departing=departing
+            )
         except ChatMigrated as moved:
             await self._move(chat_id, moved.new_chat_id)
             try:
-                return await self._deliver_to(moved.new_chat_id, reply, broadcast=broadcast)
+                return await self._deliver_to(
+                    moved.new_chat_id, reply, broadcast=broadcast, departing=departing
+                )
             except ChatMigrated as again:
                 log.warning("Telegram moved a group twice in a row; a reply was not sent")
                 return again
 
     async def _deliver_to(
-        self, chat_id: int, reply: Reply, *, broadcast: bool, quote: int | None = None
+        self,
+        chat_id: int,
+        reply: Reply,
+        *,
+        broadcast: bool,
+        quote: int | None = None,
+        departing: Callable[[], None] | None = None,
     ) -> TelegramError | None:
         """Send the text (in parts if long, the keyboard on the last) and then each file."""
         bot = self._require_app().bot
-        limit = BROADCAST if broadcast else None
+        limit: str | Departure | None = None
+        if broadcast:
+            limit = Departure(departing) if departing is not None else BROADCAST
         parts = split_text(reply.text)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -406,7 +426,7 @@ class TelegramPlatform:
         return None
 
     async def _send_file(
-        self, chat_id: int, attachment: Attachment, limit: str | None
+        self, chat_id: int, attachment: Attachment, limit: str | Departure | None
     ) -> TelegramError | None:
         bot = self._require_app().bot
         if attachment.mime in PHOTO_TYPES and len(attachment.data) <= MAX_PHOTO:

@@ -26,6 +26,22 @@ from bot.telegram_pacing import Clock, Pacer, Sleep
 log = logging.getLogger(__name__)
 
 BROADCAST = "broadcast"
+
+
+class Departure:
+    """Marks a broadcast like ``BROADCAST`` and says when it leaves: ``callback`` runs once,
+    after pacing let the first request go and just before it is made. The scheduler records
+    it, so after a crash it knows which reminders may have reached their chat."""
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        self._callback: Callable[[], None] | None = callback
+
+    def depart(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            callback()
+
+
 # Methods that put a message in a chat and so count towards Telegram's per-chat limits.
 PACED_METHODS = frozenset(
     {
@@ -72,7 +88,7 @@ def chat_of(data: dict[str, Any]) -> int | None:
     return None
 
 
-class PacingRateLimiter(BaseRateLimiter[str]):
+class PacingRateLimiter(BaseRateLimiter["str | Departure"]):
     """Paces messages per chat and broadcasts overall, and retries after flood control."""
 
     def __init__(
@@ -97,7 +113,7 @@ class PacingRateLimiter(BaseRateLimiter[str]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: str | None,
+        rate_limit_args: str | Departure | None,
     ) -> Result:
         paced = endpoint in PACED_METHODS
         chat = chat_of(data) if paced else None
@@ -142,10 +158,14 @@ class PacingRateLimiter(BaseRateLimiter[str]):
         args: Any,
         kwargs: dict[str, Any],
         chat: int | None,
-        rate_limit_args: str | None,
+        rate_limit_args: str | Departure | None,
     ) -> Result:
-        ticket = await self.pacer.acquire(chat, broadcast=rate_limit_args == BROADCAST)
+        departure = rate_limit_args if isinstance(rate_limit_args, Departure) else None
+        broadcast = departure is not None or rate_limit_args == BROADCAST
+        ticket = await self.pacer.acquire(chat, broadcast=broadcast)
         try:
+            if departure is not None:
+                departure.depart()
             return await callback(*args, **kwargs)
         finally:
             self.pacer.done(ticket)

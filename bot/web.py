@@ -1,4 +1,4 @@
-"""The web portal (aiohttp): for now the health check; pages, feeds and Slack mount here."""
+"""The web portal (aiohttp): health check, calendar feeds, the portal's pages; Slack mounts here."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from aiohttp import web
 
 from bot import __version__
 from bot.calendar_feed import add_calendar_routes
+from bot.portal.routes import add_portal
+from bot.portal.site import Site
 from circles.unit_of_work import UnitOfWork
 
 
-def build_web_app(uow: UnitOfWork) -> web.Application:
+def build_web_app(uow: UnitOfWork, site: Site | None = None) -> web.Application:
+    """The health check and calendar feeds, plus the portal's pages when ``site`` is given."""
     app = web.Application(client_max_size=1024 * 1024)
 
     async def healthz(request: web.Request) -> web.Response:
@@ -26,6 +29,8 @@ def build_web_app(uow: UnitOfWork) -> web.Application:
 
     app.router.add_get("/healthz", healthz)
     add_calendar_routes(app, uow)
+    if site is not None:
+        add_portal(app, site)
     return app
 
 

@@ -68,6 +68,7 @@ class Role:
     holders: list[str] = field(default_factory=list)
     proposed_by: str = ""
     proposed_at: datetime | None = None
+    objections: list[str] = field(default_factory=list)  # members who object to a proposal
 
     @property
     def is_full(self) -> bool:
@@ -88,6 +89,7 @@ class Role:
             "holders": list(self.holders),
             "proposed_by": self.proposed_by,
             "proposed_at": self.proposed_at.isoformat() if self.proposed_at else None,
+            "objections": list(self.objections),
         }
 
     @classmethod
@@ -103,6 +105,7 @@ class Role:
             holders=list(doc.get("holders", [])),
             proposed_by=doc.get("proposed_by", ""),
             proposed_at=datetime.fromisoformat(proposed_at) if proposed_at else None,
+            objections=list(doc.get("objections", [])),
         )
 
 

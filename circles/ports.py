@@ -46,4 +46,11 @@ class DocumentStore(Protocol):
 
     def transaction(self) -> AbstractContextManager[Transaction]: ...
 
+    def version(self) -> int:
+        """A number that grows with every commit that changed something (0 when opened).
+
+        Reading it takes no lock and costs nothing, so a watcher (the live map) may poll it.
+        """
+        ...
+
     def close(self) -> None: ...

@@ -1,7 +1,8 @@
 """Chinese translations of the action kit messages; run to (re)write bot/locale/zh/LC_MESSAGES/kits.po.
 
 English and Chinese side by side for review, like scripts/zh_core.py; the .po file it writes is
-what the bot loads (every .po in that folder is merged).
+what the bot loads (every .po in that folder is merged). Kit messages the web portal showed first
+(parameter checks, unknown kit, language or format) are translated once, in portal.po.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ ZH = {
     "Action kits: print them, use them, then tell us with checkin #kit-id.": "行动工具包：打印出来、用起来，然后用 checkin #工具包编号 告诉大家。",
     "For: {audience}": "适合：{audience}",
     "Check-ins using it: {count}": "用过它的行动记录：{count} 条",
-    "community kit": "社区贡献的工具包",
     "PDF: {kit}": "PDF：{kit}",
     "Send kit <id> for the PDF, for example: kit {example}": "发送 kit <编号> 获取 PDF，例如：kit {example}",
     "PDF in {language}, version {version}, {license}.": "PDF（{language}），版本 {version}，{license}。",
@@ -37,7 +37,6 @@ ZH = {
     "The kit {kit} took too long to prepare; please try again shortly.": "工具包 {kit} 生成得太久了，请稍后再试。",
     "The kit {kit} could not be prepared; please try again.": "工具包 {kit} 没能生成，请再试一次。",
     # toolkits/catalog.py, kit.py, language.py
-    "There is no kit named {kit}.": "没有叫 {kit} 的工具包。",
     "The community kit folder {path} does not exist.": "社区工具包文件夹 {path} 不存在。",
     "The community kit folder {path} cannot be read: {detail}.": "无法读取社区工具包文件夹 {path}：{detail}。",
     "The community kit in {path} uses the id {kit}, which another kit already has; it was skipped.": "{path} 里的社区工具包用了编号 {kit}，但已有别的工具包用了这个编号，所以跳过了它。",
@@ -57,26 +56,11 @@ ZH = {
     "The kit template {name} in {path} has a syntax error on line {line}: {detail}.": "{path} 中的工具包模板 {name} 第 {line} 行有语法错误：{detail}。",
     "The kit.yaml in {path} has a bad {field}: it should be text, or a map with zh and en texts.": "{path} 中 kit.yaml 的 {field} 写得不对：应该是一段文字，或分别写出 zh 和 en 文字的映射。",
     # toolkits/parameters.py
-    "The parameter {name} must be one line of plain text.": "参数 {name} 必须是一行纯文本。",
-    "The parameter {name} must be at most {max_length} characters long.": "参数 {name} 最多 {max_length} 个字符。",
-    "The parameter {name} must be a whole number, like {example}.": "参数 {name} 必须是整数，例如 {example}。",
-    "The parameter {name} must be between {min} and {max}.": "参数 {name} 必须在 {min} 到 {max} 之间。",
-    "The parameter {name} must be at least {min}.": "参数 {name} 不能小于 {min}。",
-    "The parameter {name} must be at most {max}.": "参数 {name} 不能大于 {max}。",
     "The kit.yaml in {path} has an unknown key {key} in {field}.": "{path} 中 kit.yaml 的 {field} 里有一个不认识的键 {key}。",
     "The kit.yaml in {path} has a default for {field} that fails its own check: {problem}": "{path} 中 kit.yaml 给 {field} 的默认值通不过它自己的检查：{problem}",
-    "This kit has no parameter {name}; it takes {known}.": "这个工具包没有参数 {name}；可用的参数有：{known}。",
-    "This kit takes no parameters, not even {name}.": "这个工具包不接受任何参数，包括 {name}。",
-    "The parameter {name} needs at least one building number, like {example}.": "参数 {name} 至少要有一个楼号，例如 {example}。",
-    "The parameter {name} has building {number}; numbers must be between {min} and {max}.": "参数 {name} 里有楼号 {number}；楼号必须在 {min} 到 {max} 之间。",
-    "The parameter {name} names more than {max_count} buildings, too many for one kit.": "参数 {name} 列出了超过 {max_count} 栋楼，一个工具包放不下这么多。",
-    "The parameter {name} has {part}, which is not a building number or range; write it like {example}.": "参数 {name} 里的 {part} 不是楼号或楼号范围；请写成 {example} 这样。",
-    "The parameter {name} has the range {part} backwards; write the smaller number first.": "参数 {name} 里的范围 {part} 写反了：请把小的数字写在前面。",
     # toolkits/pdf.py, render.py
     "PDF output is not available on this server: {detail}.": "这台服务器无法生成 PDF：{detail}。",
-    "There is no {format} format; choose md, html or pdf.": "没有 {format} 这种格式：请选 md、html 或 pdf。",
     "The kit {kit} failed to render: {detail}.": "工具包 {kit} 生成失败：{detail}。",
-    "There is no language {lang}; choose zh or en.": "没有 {lang} 这种语言：请选 zh 或 en。",
     "The public URL {url} must start with http:// or https://.": "公开网址 {url} 必须以 http:// 或 https:// 开头。",
     # toolkits/sandbox.py
     "The kit {kit} took longer than {seconds} seconds to render and was stopped.": "工具包 {kit} 生成超过了 {seconds} 秒，已被停止。",
@@ -89,7 +73,6 @@ ZH = {
     "The kit {kit} uses a name it never defines: {detail}.": "工具包 {kit} 用了一个从未定义的名字：{detail}。",
     "The kit {kit} has a template syntax error: {detail}.": "工具包 {kit} 的模板有语法错误：{detail}。",
     "The kit {kit} could not be rendered: the sandbox did not start.": "工具包 {kit} 无法生成：沙箱没有启动。",
-    "The kit {kit} could not be rendered.": "工具包 {kit} 无法生成。",
 }
 
 

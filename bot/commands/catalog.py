@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from bot.commands import chats, kits, meetups, onboarding, relays, roles
+from bot.commands import (
+    chats,
+    emergent_roles,
+    kits,
+    meetups,
+    onboarding,
+    relays,
+    roles,
+    split,
+    topics,
+)
+from bot.commands import map as map_commands
 from bot.commands.registry import Registry
 
 
@@ -14,6 +25,10 @@ def build_registry() -> Registry:
             *meetups.commands(),
             *relays.commands(),
             *chats.commands(),
+            *map_commands.commands(),
+            *emergent_roles.commands(),
+            *split.commands(),
+            *topics.commands(),
             *kits.commands(),
         ]
     )

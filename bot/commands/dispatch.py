@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import unicodedata
 
@@ -44,6 +45,17 @@ class Dispatcher:
 
     def translator_for(self, actor: Actor) -> Translator:
         return self.catalogs.translator(language_of(self.uow, actor))
+
+    async def answer(self, actor: Actor, line: str) -> Reply:
+        """``handle`` for an event loop: slow commands in a worker thread, the rest right here."""
+        if self.is_slow(line):
+            return await asyncio.get_running_loop().run_in_executor(None, self.handle, actor, line)
+        return self.handle(actor, line)
+
+    def is_slow(self, line: str) -> bool:
+        name = line.strip().removeprefix("/").partition(" ")[0]
+        command = self.registry.get(unicodedata.normalize("NFKC", name).lower())
+        return command is not None and command.slow
 
     def handle(self, actor: Actor, line: str) -> Reply:
         """Never raises: every outcome, including our own bugs, is an answer to the user."""

@@ -169,5 +169,6 @@ def commands() -> list[Command]:
             Who.ANYONE,
             kit,
             group="kits",
+            slow=True,  # waits for KitPress: a PDF takes 0.7-1.8 s (bench/kits.py)
         ),
     ]

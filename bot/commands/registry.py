@@ -60,6 +60,10 @@ class Command:
     who: Who
     handler: Handler
     group: str = "network"
+    # Waits on something slow (a PDF or image render): platforms run it in a worker thread.
+    # Every other command answers in well under a millisecond of CPU and runs on the event
+    # loop, because handing work to a thread costs more than the work (bench/throughput.py).
+    slow: bool = False
     params: tuple[Param, ...] = field(init=False)
 
     def __post_init__(self) -> None:

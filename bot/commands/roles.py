@@ -39,12 +39,14 @@ def circles_(ctx: CommandContext, args: Args) -> Reply:
     lines = [t("Circles of {network}:", network=ctx.config.network.name)]
     for depth, circle in role_services.circle_tree(ctx.uow):
         open_count = sum(1 for r in circle.roles if r.is_open)
+        proposed = sum(1 for r in circle.roles if r.status == PROPOSED)
         indent = "  " * depth
         lines.append(
             f"{indent}• {circle.display_name(t.language)} ({circle.slug}) — "
             + t(
                 "{members} members, {open} open roles", members=len(circle.members), open=open_count
             )
+            + (", " + t("{count} proposed", count=proposed) if proposed else "")
         )
         purpose = pick(circle.purpose, t.language)
         if purpose:

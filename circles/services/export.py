@@ -45,6 +45,7 @@ def export_role(role: Role, language: str) -> dict[str, Any]:
         },
         "proposed_by": role.proposed_by,
         "proposed_at": role.proposed_at.isoformat() if role.proposed_at else None,
+        "objections": list(role.objections),
     }
 
 
@@ -108,6 +109,7 @@ def _role_from_export(record: dict[str, Any], language: str) -> Role:
             "holders": record.get("holders", []),
             "proposed_by": record.get("proposed_by", ""),
             "proposed_at": record.get("proposed_at"),
+            "objections": record.get("objections", []),
         }
     )
 

@@ -28,6 +28,7 @@ from functools import cache
 
 from circles.meetup import Meetup, Occurrence
 from circles.relay import Relay
+from circles.services import topics
 from circles.services.meetups import MEETUPS, circle_timezone
 from circles.services.relays import RELAYS
 from circles.unit_of_work import Session, UnitOfWork
@@ -35,8 +36,10 @@ from circles.unit_of_work import Session, UnitOfWork
 log = logging.getLogger(__name__)
 
 DELIVERIES = "deliveries"
-TOPICS = "topics"
-CLAIMED, SENT, FAILED, SKIPPED = "claimed", "sent", "failed", "skipped"
+# A notice is claimed when a tick decides to send it, departing once it leaves for the platform
+# (committed just before the request), then sent or failed. Only "claimed" is safe to send again
+# after a crash: a departing one may have arrived, and a duplicate in a group is worse.
+CLAIMED, DEPARTING, SENT, FAILED, SKIPPED = "claimed", "departing", "sent", "failed", "skipped"
 RELAY_REMINDER = timedelta(minutes=10)
 RELAY_CLOSE_GRACE = timedelta(minutes=15)
 # How far back a tick looks for notices it never handled (to record them as skipped).
@@ -177,20 +180,13 @@ def _events(
 
 
 def day_topic(s: Session) -> str:
-    """The most-backed open topic's title, if a topics table exists (tolerant of its shape)."""
-    best, most = "", -1
+    """The most-backed open topic's title, named by the daily one-topic meeting's reminders."""
     try:
-        for doc in s.tx.all(TOPICS):
-            if str(doc.get("status", "open")) not in ("open", "proposed"):
-                continue
-            backers = doc.get("backers") or []
-            count = len(backers) if isinstance(backers, list | dict) else int(backers)
-            if count > most:
-                best, most = str(doc.get("title", "")), count
-    except (TypeError, ValueError, AttributeError):
+        return topics.day_topic(s)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # A damaged topics table (a bad import) costs the reminder its topic, not the reminder.
         log.warning("the topics table has an unexpected shape; reminders name no topic")
         return ""
-    return best
 
 
 def _notice(s: Session, event: _Event, topic: Callable[[], str]) -> MeetupNotice | RelayNotice:
@@ -310,6 +306,26 @@ def _record(
             "note": note,
         },
     )
+
+
+def mark_departing(uow: UnitOfWork, key: str) -> None:
+    """The notice is leaving now: from here on it may arrive, so it is never claimed again."""
+    with uow.begin() as s:
+        doc = s.tx.get(DELIVERIES, key)
+        if doc is not None and doc["state"] == CLAIMED:
+            s.tx.put(DELIVERIES, key, {**doc, "state": DEPARTING, "at": s.now.isoformat()})
+            s.commit()
+
+
+def release_unsent(uow: UnitOfWork) -> int:
+    """At start: notices a stopped or crashed run claimed but never let leave become unclaimed,
+    so the next tick sends them if they are still useful. Returns how many."""
+    with uow.begin() as s:
+        unsent = [doc["id"] for doc in s.tx.all(DELIVERIES) if doc["state"] == CLAIMED]
+        for key in unsent:
+            s.tx.delete(DELIVERIES, key)
+        s.commit()
+    return len(unsent)
 
 
 def mark_delivered(uow: UnitOfWork, outcomes: Mapping[str, str]) -> None:

@@ -32,11 +32,16 @@ class MemoryStore:
         self._index: dict[tuple[str, str], dict[str, set[str]]] = {}
         self._lock = threading.RLock()
         self._log: CommitLog | None = None
+        self._version = 0
 
     @contextmanager
     def transaction(self) -> Iterator[MemoryTransaction]:
         with self._lock:
             yield MemoryTransaction(self)
+
+    def version(self) -> int:
+        """Commits applied since this store was made (loading from disk does not count)."""
+        return self._version
 
     def close(self) -> None:
         """Nothing to release in memory."""
@@ -56,6 +61,7 @@ class MemoryStore:
         if self._log is not None:
             self._log.append(changes)
         self._apply(changes)
+        self._version += 1
         if self._log is not None:
             self._log.applied()
 

@@ -257,6 +257,9 @@ class TinyDBStore:
         with self._memory.transaction() as tx:
             yield tx
 
+    def version(self) -> int:
+        return self._memory.version()
+
     def close(self) -> None:
         if self._journal._handle is None:
             return

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.commands.dispatch import Dispatcher
+from bot.commands.registry import Command, Registry, Who
+from bot.reply import Reply
 from circles.actor import Actor
 from circles.services.export import export_network
 from tests.conftest import Say
@@ -126,3 +129,22 @@ def test_random_lines_never_escape_and_refusals_change_nothing(
     assert "Something went wrong" not in reply.text
     if reply.error:
         assert state(dispatcher) == before
+
+
+async def test_slow_commands_run_in_a_worker_thread_and_quick_ones_on_the_loop(
+    dispatcher: Dispatcher,
+) -> None:
+    def where(ctx: object, args: object) -> Reply:
+        return Reply(threading.current_thread().name)
+
+    dispatcher.registry = Registry(
+        [
+            Command("render", "render", "Render", Who.ANYONE, where, slow=True),
+            Command("look", "look", "Look", Who.ANYONE, where),
+        ]
+    )
+    actor = Actor(identity="console:alice", name="alice")
+    loop_thread = threading.current_thread().name
+    assert (await dispatcher.answer(actor, "/render")).text != loop_thread
+    assert (await dispatcher.answer(actor, "look")).text == loop_thread
+    assert dispatcher.is_slow("RENDER now") and not dispatcher.is_slow("nosuch")

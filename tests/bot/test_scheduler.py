@@ -11,7 +11,7 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ import pytest
 from bot.bootstrap import build_runtime
 from bot.config import Config, MeetupsConfig, StorageConfig, WebConfig
 from bot.i18n import Catalogs
+from bot.reply import Reply
 from bot.runner import serve
 from bot.scheduler import MeetupScheduler
 from circles.actor import Actor
@@ -285,3 +286,73 @@ async def test_canbot_run_starts_the_scheduler_after_the_platforms_and_stops_it_
     finally:
         runtime.close()
     assert len(platform.sent) == 1
+
+
+class StallingPlatform(RecordingPlatform):
+    """Delivers to the first ``deliver`` chats; then ``in_flight`` more leave and never return
+    (the process dies mid-request); the rest never get past pacing."""
+
+    def __init__(self, name: str, clock: ShiftedClock, deliver: int, in_flight: int) -> None:
+        super().__init__(name, clock)
+        self.deliver, self.in_flight = deliver, in_flight
+        self.stalled = 0
+
+    async def send(
+        self, chat: str, reply: Reply, *, departing: Callable[[], None] | None = None
+    ) -> None:
+        if len(self.sent) < self.deliver:
+            await super().send(chat, reply, departing=departing)
+            return
+        if self.in_flight > 0 and departing is not None:
+            self.in_flight -= 1
+            departing()
+        self.stalled += 1
+        await asyncio.Event().wait()
+
+
+async def test_a_restart_in_the_middle_of_a_wave_neither_doubles_nor_drops_a_reminder(
+    store_path: Path, catalogs: Catalogs, opened: list[UnitOfWork]
+) -> None:
+    thirty = (timedelta(seconds=30),)
+    clock, start = clock_before_a_minute(31.0)  # due in 1 s, useful until the start
+    network = berlin_network()
+    uow = open_uow(store_path, clock, network)
+    opened.append(uow)
+    chats = [f"telegram:-{100 + n}" for n in range(10)]
+    plan_once(uow, start, chats)
+    first = StallingPlatform("telegram", clock, deliver=4, in_flight=2)
+    scheduler = MeetupScheduler(uow, [first], catalogs.translator("en"), thirty, stop_grace=0.1)
+    await scheduler.start()
+    try:
+        for _ in range(300):
+            if first.stalled == 6:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await scheduler.stop()  # the stalled sends are cancelled: as good as a crash
+    states = delivery_states(uow)
+    assert sorted(states.values()) == ["claimed"] * 4 + ["departing"] * 2 + ["sent"] * 4
+
+    uow.store.close()
+    opened.remove(uow)
+    again = open_uow(store_path, clock, network)
+    opened.append(again)
+    second = RecordingPlatform("telegram", clock)
+    restarted = MeetupScheduler(again, [second], catalogs.translator("en"), thirty)
+    await restarted.start()
+    try:
+        for _ in range(300):
+            if len(second.sent) >= 4:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.3)  # a few more ticks' chance to send a duplicate
+    finally:
+        await restarted.stop()
+    delivered_first = [s.chat for s in first.sent]
+    delivered_again = [s.chat for s in second.sent]
+    # The four that never left go out after the restart; the two that left are not repeated.
+    assert len(delivered_again) == 4 and not set(delivered_again) & set(delivered_first)
+    assert len(set(delivered_first + delivered_again)) == 8
+    assert clock.now() < start
+    final = delivery_states(again)
+    assert sorted(final.values()) == ["departing"] * 2 + ["sent"] * 8

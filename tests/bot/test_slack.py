@@ -21,7 +21,10 @@ from bot.config import Config, ConfigError
 from bot.i18n import Catalogs
 from bot.reply import Attachment, Button, Reply
 from bot.slack import SlackPlatform
+from circles.actor import Actor
 from circles.network import Network
+from circles.services.meetups import schedule_meetup
+from circles.services.membership import join
 from circles.unit_of_work import UnitOfWork
 from tests.bot.slack_support import (
     BOT_TOKEN,
@@ -71,7 +74,7 @@ def test_dispatcher(uow: UnitOfWork, catalogs: Catalogs, network: Network) -> Di
             *build_registry(),
             Command("whereami", "whereami", "probe", Who.ANYONE, where_am_i),
             Command("file", "file", "probe", Who.ANYONE, a_file),
-            Command("slow", "slow", "probe", Who.ANYONE, slow),
+            Command("slow", "slow", "probe", Who.ANYONE, slow, slow=True),
         ]
     )
     return Dispatcher(registry, uow, catalogs, Config(network=network))
@@ -397,3 +400,14 @@ async def test_stop_lets_an_answer_under_way_finish(
         asyncio.get_running_loop().call_soon(GATE.set)
     # stop() returned only after the slow command's answer went out
     assert [c.path for c in fake.calls_to("response")] == ["/response/drain"]
+
+
+async def test_app_home_shows_the_next_meetups(
+    fake: FakeSlackAPI, url: str, uow: UnitOfWork
+) -> None:
+    admin = Actor("console:admin", "Admin")
+    join(uow, admin)
+    schedule_meetup(uow, admin, "research", "daily", "20:00", "90m", "Tea house")
+    await post(url, json.dumps(home_opened("UALICE")), content_type="application/json")
+    view = (await fake.wait_for("views.publish")).params["view"]
+    assert "Tea house" in texts(view["blocks"])

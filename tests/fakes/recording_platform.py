@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,7 +35,11 @@ class RecordingPlatform:
     async def stop(self) -> None:
         self.running = False
 
-    async def send(self, chat: str, reply: Reply) -> None:
+    async def send(
+        self, chat: str, reply: Reply, *, departing: Callable[[], None] | None = None
+    ) -> None:
+        if departing is not None:
+            departing()
         if self.fail_with is not None:
             raise self.fail_with
         self.sent.append(Sent(chat, reply, self.clock.now()))

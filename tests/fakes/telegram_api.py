@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "max_connec
 BOT_ID = 777000111
 RECHECK = 0.05
 FILE_METHODS = {"sendDocument": "document", "sendPhoto": "photo"}
+SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto"}
 
 
 @dataclass
@@ -64,11 +66,45 @@ class Failure:
     migrate_to_chat_id: int | None = None
 
 
+class RateLimits:
+    """Telegram's flood limits as the server sees them: sends counted on arrival.
+
+    At most ``overall`` sends in any second, and ``per_group`` in any minute to one group
+    (a negative chat id); a send over a limit is answered 429 with a retry_after and not sent.
+    """
+
+    def __init__(self, overall: int = 30, per_group: int = 20) -> None:
+        self.overall = overall
+        self.per_group = per_group
+        self.accepted: list[float] = []
+        self.by_group: dict[int, list[float]] = {}
+        self.refused = 0
+
+    def retry_after(self, chat_id: int, now: float) -> int | None:
+        """None when the send may go (and it is counted), else seconds to wait."""
+        recent = [at for at in self.accepted[-self.overall :] if now - at < 1.0]
+        if len(recent) >= self.overall:
+            self.refused += 1
+            return 1
+        group = self.by_group.setdefault(chat_id, []) if chat_id < 0 else None
+        if group is not None:
+            last_minute = [at for at in group if now - at < 60.0]
+            if len(last_minute) >= self.per_group:
+                self.refused += 1
+                return max(1, math.ceil(60.0 - (now - last_minute[0])))
+            group.append(now)
+        self.accepted.append(now)
+        return None
+
+
 class FakeTelegramAPI:
     """Start with ``await fake.start()``; point the bot's base_url at ``fake.base_url``."""
 
-    def __init__(self, token: str, username: str = "canbot_test_bot") -> None:
+    def __init__(
+        self, token: str, username: str = "canbot_test_bot", limits: RateLimits | None = None
+    ) -> None:
         self.token = token
+        self.limits = limits
         self.username = username
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
@@ -250,7 +286,7 @@ class FakeTelegramAPI:
         call = Call(method, params, files, time.monotonic())
         self.calls.append(call)
         try:
-            failure = self._take_failure(method)
+            failure = self._take_failure(method) or self._flood(method, params, call.at)
             if failure is not None:
                 call.status = failure.status
                 body: dict[str, Any] = {
@@ -280,6 +316,14 @@ class FakeTelegramAPI:
             return web.json_response({"ok": True, "result": result})
         finally:
             await self._notify()
+
+    def _flood(self, method: str, params: dict[str, Any], now: float) -> Failure | None:
+        if self.limits is None or method not in SEND_METHODS:
+            return None
+        wait = self.limits.retry_after(int(params.get("chat_id", 0)), now)
+        if wait is None:
+            return None
+        return Failure(429, f"Too Many Requests: retry after {wait}", wait, 1)
 
     def _take_failure(self, method: str) -> Failure | None:
         queue = self._failures.get(method)

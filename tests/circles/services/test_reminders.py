@@ -12,7 +12,7 @@ import pytest
 from circles.actor import Actor
 from circles.clock import FixedClock
 from circles.network import Network
-from circles.services import meetups, relays
+from circles.services import meetups, relays, topics
 from circles.services.membership import join
 from circles.services.network_setup import ensure_seeded
 from circles.services.reminders import (
@@ -178,20 +178,29 @@ def test_the_topic_meeting_names_the_most_backed_open_topic(
     uow: UnitOfWork, clock: FixedClock, tea: str
 ) -> None:
     meetups.schedule_meetup(uow, LEAD, "research", "daily", "21:00", "30m", "Topic", topic=True)
-    with uow.begin() as s:
-        s.tx.put(
-            "topics", "t1", {"id": "t1", "title": "Water", "status": "open", "backers": ["a", "b"]}
-        )
-        s.tx.put("topics", "t2", {"id": "t2", "title": "Masks", "backers": ["a"]})
-        s.tx.put(
-            "topics",
-            "t3",
-            {"id": "t3", "title": "Done", "status": "group", "backers": ["a", "b", "c"]},
-        )
-        s.commit()
+    people = [Actor(f"console:p{i}", f"P{i}") for i in range(3)]
+    for person in people:
+        join(uow, person)
+    topics.propose_topic(uow, people[0], "Masks", threshold=3)
+    topics.propose_topic(uow, people[1], "Water", threshold=3)
+    topics.back_topic(uow, people[2], "2", threshold=3)  # Water: 2 backers, Masks: 1
+    topics.propose_topic(uow, people[2], "Done", threshold=1)  # formed at once: not open
     clock.set(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))  # 1 h before 21:00 Shanghai
-    topics = {n.what.topic for n in claim(uow) if isinstance(n.what, MeetupNotice)}
-    assert topics == {"Water"}
+    named = {n.what.topic for n in claim(uow) if isinstance(n.what, MeetupNotice)}
+    assert named == {"Water"}
+
+
+def test_among_equally_backed_topics_the_oldest_is_the_days_topic(
+    uow: UnitOfWork, clock: FixedClock, tea: str
+) -> None:
+    meetups.schedule_meetup(uow, LEAD, "research", "daily", "21:00", "30m", "Topic", topic=True)
+    join(uow, MO)
+    topics.propose_topic(uow, MO, "First", threshold=3)
+    clock.advance(timedelta(minutes=1))
+    topics.propose_topic(uow, MO, "Second", threshold=3)
+    clock.set(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
+    named = {n.what.topic for n in claim(uow) if isinstance(n.what, MeetupNotice)}
+    assert named == {"First"}
 
 
 def test_a_malformed_topics_table_costs_only_the_topic(

@@ -122,3 +122,23 @@ class DocumentStoreContract:
             tx.commit()
         with store.transaction() as tx:
             assert tx.get("circles", "r") == doc
+
+    def test_the_version_grows_with_every_commit_that_changes_something(
+        self, make_store: StoreFactory
+    ) -> None:
+        store = make_store()
+        before = store.version()
+        with store.transaction() as tx:
+            tx.put("circles", "a", {"slug": "a"})
+            tx.commit()
+        after_put = store.version()
+        with store.transaction() as tx:
+            tx.get("circles", "a")
+            tx.commit()  # nothing changed: the version stays
+        with store.transaction() as tx:
+            tx.put("circles", "b", {"slug": "b"})  # left without commit: discarded
+        assert before < after_put == store.version()
+        with store.transaction() as tx:
+            tx.delete("circles", "a")
+            tx.commit()
+        assert store.version() > after_put

@@ -1,0 +1,162 @@
+"""Updates answered per second: the real `canbot run` against a bare python-telegram-bot echo bot.
+
+Run: python -m bench.throughput [--updates 2000] [--users 100] [sizes...]   (default 300 10000)
+
+Both bots poll the same FakeTelegramAPI (loopback) with the same concurrency. For each size the
+default TinyDB store is filled with that many volunteers; ``--users`` of them send the updates:
+80% reads (circles, circle research, myroles, roles) and 20% writes (claim and release of an
+unlimited role, a profile change). All updates are queued at once; the figure is updates
+answered per second from the first queued to the last answer, and the ratio canbot/echo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from circles.clock import SystemClock
+from circles.model import Volunteer
+from circles.network import Network
+from circles.services.network_setup import ensure_seeded
+from circles.storage.tinydb import TinyDBStore
+from circles.unit_of_work import UnitOfWork
+from tests.bot.telegram_harness import TOKEN, CanbotRun, child_env, write_config
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+READS = ("/circles", "/circle research", "/myroles", "/roles")
+WRITES = (
+    "/claim practice/neighborhood-captain",
+    "/release practice/neighborhood-captain",
+    "/profile neighborhood Block {n}",
+)
+FIRST_USER = 10_000
+
+
+def workload(updates: int, users: int) -> list[tuple[int, str]]:
+    """(user id, text): every fifth update a write, the others reads, users in turn."""
+    reads, writes = itertools.cycle(READS), itertools.cycle(WRITES)
+    plan = []
+    for n in range(updates):
+        text = next(writes).format(n=n) if n % 5 == 4 else next(reads)
+        plan.append((FIRST_USER + n % users, text))
+    return plan
+
+
+def fill_store(path: Path, volunteers: int, users: int) -> None:
+    """``volunteers`` volunteers, the first ``users`` of them Telegram users who send updates."""
+    store = TinyDBStore(path)
+    uow = UnitOfWork(store, SystemClock(), Network(name="CAN test", language="zh"))
+    ensure_seeded(uow)
+    batch = 1000
+    for start in range(0, volunteers, batch):
+        with uow.begin() as s:
+            for n in range(start, min(start + batch, volunteers)):
+                identity = f"telegram:{FIRST_USER + n}" if n < users else f"console:v{n}"
+                s.volunteers.save(
+                    Volunteer(
+                        id=f"v{n:07d}",
+                        name=f"Volunteer {n}",
+                        identities=[identity],
+                        joined_at=s.now,
+                    )
+                )
+            s.commit()
+    store.close()
+
+
+async def answered_per_second(fake: FakeTelegramAPI, plan: list[tuple[int, str]]) -> float:
+    users = {user for user, _ in plan}
+    before = len(fake.calls)
+    started = time.monotonic()
+    for user, text in plan:
+        person: dict[str, Any] = {"id": user, "is_bot": False, "first_name": f"U{user}"}
+        fake.push_message(text, user=person)
+
+    def answers() -> int:
+        return sum(
+            1
+            for call in fake.calls[before:]
+            if call.method == "sendMessage" and int(call.params.get("chat_id", 0)) in users
+        )
+
+    deadline = started + 600
+    while (count := answers()) < len(plan) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    elapsed = time.monotonic() - started
+    if count < len(plan):
+        print(f"  only {count} of {len(plan)} answered", file=sys.stderr)
+    return count / elapsed
+
+
+async def echo_run(plan: list[tuple[int, str]]) -> float:
+    fake = FakeTelegramAPI(TOKEN)
+    await fake.start()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(Path(__file__).with_name("echo_bot.py")),
+        TOKEN,
+        fake.base_url,
+        env=child_env(),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        await process.stdout.readline()
+        await fake.wait_for(lambda: fake.sent("getUpdates"), what="polling", timeout=30)
+        return await answered_per_second(fake, plan)
+    finally:
+        process.terminate()
+        await process.wait()
+        await fake.stop()
+
+
+async def canbot_run(folder: Path, volunteers: int, plan: list[tuple[int, str]]) -> float:
+    fake = FakeTelegramAPI(TOKEN)
+    await fake.start()
+    config = write_config(folder, fake.base_url)
+    fill_store(folder / "can.json", volunteers, len({user for user, _ in plan}))
+    try:
+        async with CanbotRun(config):
+            await fake.wait_for(lambda: fake.sent("getUpdates"), what="polling", timeout=30)
+            return await answered_per_second(fake, plan)
+    finally:
+        await fake.stop()
+
+
+async def bench(sizes: list[int], updates: int, users: int, rounds: int) -> None:
+    plan = workload(updates, users)
+    print(f"{updates} updates from {users} users (80% reads, 20% writes), all queued at once;")
+    print(f"echo and canbot alternate, {rounds} rounds each, medians (the machine is shared)")
+    for size in sizes:
+        echoes, rates = [], []
+        for _ in range(rounds):
+            echoes.append(await echo_run(plan))
+            with tempfile.TemporaryDirectory() as tmp:
+                rates.append(await canbot_run(Path(tmp), size, plan))
+        echo, rate = statistics.median(echoes), statistics.median(rates)
+        each = " ".join(f"{r / e:.2f}" for r, e in zip(rates, echoes, strict=True))
+        print(
+            f"{size:>6} volunteers: bare PTB echo {echo:.0f}/s, canbot run {rate:.0f}/s, "
+            f"ratio {rate / echo:.2f} (each round: {each})"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("sizes", nargs="*", type=int, default=[300, 10_000])
+    parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    asyncio.run(bench(args.sizes, args.updates, args.users, args.rounds))
+
+
+if __name__ == "__main__":
+    main()

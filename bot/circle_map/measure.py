@@ -1,0 +1,63 @@
+"""Text width estimates for the map's labels, and truncation with an ellipsis to fit.
+
+The SVG is drawn on the server without font metrics, so widths are estimated: a CJK character
+is one em, Latin letters about 0.55 em. Estimates err wide so labels stay inside their shapes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+ELLIPSIS = "…"
+
+
+def char_width(char: str) -> float:
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    if char == " ":
+        return 0.3
+    if char.isupper() or char.isdigit():
+        return 0.66
+    if char in "ijlt.,:;'|!":
+        return 0.32
+    return 0.58
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    return sum(char_width(c) for c in text) * size * (1.06 if bold else 1.0)
+
+
+def fit(text: str, width: float, size: float, *, bold: bool = False) -> str:
+    """``text``, or as much of it as fits in ``width`` followed by an ellipsis."""
+    text = " ".join(text.split())
+    if text_width(text, size, bold=bold) <= width:
+        return text
+    room = width - text_width(ELLIPSIS, size, bold=bold)
+    kept = ""
+    for char in text:
+        if text_width(kept + char, size, bold=bold) > room:
+            break
+        kept += char
+    return kept.rstrip() + ELLIPSIS
+
+
+def wrap(text: str, width: float, size: float, *, lines: int = 2, bold: bool = False) -> list[str]:
+    """``text`` broken into at most ``lines`` lines that fit ``width``; the last may be cut short.
+
+    Latin text breaks between words where it can; CJK text (no spaces) between characters.
+    """
+    rest = " ".join(text.split())
+    out: list[str] = []
+    while rest and len(out) < lines - 1:
+        if text_width(rest, size, bold=bold) <= width:
+            break
+        cut = 0
+        while cut < len(rest) and text_width(rest[: cut + 1], size, bold=bold) <= width:
+            cut += 1
+        space = rest.rfind(" ", 0, cut + 1)
+        cut = space if space > 0 else max(cut, 1)
+        out.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        out.append(fit(rest, width, size, bold=bold))
+    return out

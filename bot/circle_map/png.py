@@ -1,0 +1,22 @@
+"""The map as a PNG, for chat platforms that show images but not SVG."""
+
+from __future__ import annotations
+
+import re
+
+import cairosvg  # no type information shipped: see the mypy overrides in pyproject.toml
+
+MAX_SIDE = 2048  # pixels; chat apps downscale bigger images anyway, and time grows with area
+_WIDTH = re.compile(r'<svg[^>]*\swidth="([0-9.]+)"')
+
+
+def svg_to_png(svg: str, *, scale: float = 2.0, max_side: int = MAX_SIDE) -> bytes:
+    """Rasterise at ``scale`` times the SVG's size (sharp on phones), at most ``max_side`` wide.
+
+    The map is square-ish, so bounding the width bounds the area.
+    """
+    found = _WIDTH.search(svg)
+    if found:
+        scale = min(scale, max_side / float(found.group(1)))
+    data: bytes = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale, unsafe=False)
+    return data

@@ -1,0 +1,123 @@
+"""Commands for topics: propose, topics, back; enough backers turn a topic into an action group.
+
+``propose`` may start with ``--in <circle>`` to form the group under that circle instead of
+``practice``: ``propose --in research Listening to elders``.
+"""
+
+from __future__ import annotations
+
+from bot.commands.context import CommandContext
+from bot.commands.registry import Args, Command, Who
+from bot.i18n import Translator
+from bot.reply import Button, Reply
+from circles.errors import N_, Invalid
+from circles.services import topics
+from circles.services.topics import TopicChange
+
+IN_FLAG = "--in"
+MAX_BUTTONS = 12
+
+
+def split_parent(text: str) -> tuple[str, str]:
+    """``--in research Title`` -> (title, parent); without the flag the parent is ""."""
+    first, _, rest = text.strip().partition(" ")
+    if first.lower() != IN_FLAG:
+        return text.strip(), ""
+    parent, _, title = rest.strip().partition(" ")
+    if not parent or not title.strip():
+        raise Invalid(N_("Write propose --in <circle> <title>, or just propose <title>."))
+    return title.strip(), parent
+
+
+def _formed_line(t: Translator, change: TopicChange) -> str:
+    assert change.formed is not None
+    return t(
+        "🎉 Topic {topic} has {count} backers: it is now the action group {circle}. Its lead "
+        "is the proposer and its backers are members.",
+        topic=change.topic.id,
+        count=len(change.topic.backers),
+        circle=change.formed.slug,
+    )
+
+
+def _group_button(t: Translator, change: TopicChange) -> tuple[tuple[Button, ...], ...]:
+    assert change.formed is not None
+    return ((Button(t("See the group"), f"circle {change.formed.slug}"),),)
+
+
+def propose(ctx: CommandContext, args: Args) -> Reply:
+    t = ctx.t
+    title, parent = split_parent(args["title"])
+    threshold = ctx.config.topics.threshold
+    change = topics.propose_topic(ctx.uow, ctx.actor, title, threshold, parent)
+    if change.formed is not None:
+        return Reply(_formed_line(t, change), buttons=_group_button(t, change))
+    text = t(
+        "You proposed topic {topic}: {title}. You are its first backer; at {threshold} backers "
+        "it becomes an action group under {parent}. Others back it with: back {topic}",
+        topic=change.topic.id,
+        title=change.topic.title,
+        threshold=threshold,
+        parent=change.topic.parent,
+    )
+    return Reply(text, buttons=((Button(t("Topics"), "topics"),),))
+
+
+def back(ctx: CommandContext, args: Args) -> Reply:
+    t = ctx.t
+    threshold = ctx.config.topics.threshold
+    change = topics.back_topic(ctx.uow, ctx.actor, args["topic"], threshold)
+    if change.formed is not None:
+        return Reply(_formed_line(t, change), buttons=_group_button(t, change))
+    text = t(
+        "You back topic {topic} ({title}): {count} of {threshold} backers.",
+        topic=change.topic.id,
+        title=change.topic.title,
+        count=len(change.topic.backers),
+        threshold=threshold,
+    )
+    return Reply(text, buttons=((Button(t("Topics"), "topics"),),))
+
+
+def topics_(ctx: CommandContext, args: Args) -> Reply:
+    t = ctx.t
+    threshold = ctx.config.topics.threshold
+    found, formed = topics.open_topics(ctx.uow)
+    if not found:
+        lines = [t("No open topic. Propose one: propose <title>")]
+    else:
+        lines = [
+            t(
+                "Open topics (back one; at {threshold} backers it becomes an action group):",
+                threshold=threshold,
+            )
+        ]
+        for topic in found:
+            lines.append(
+                f"• {topic.id}. {topic.title} — "
+                + t("{count} of {threshold} backers", count=len(topic.backers), threshold=threshold)
+            )
+    if formed:
+        lines.append(t("Topics that became action groups: {count}", count=formed))
+    buttons = tuple(
+        (Button(t("Back {topic}", topic=topic.id), f"back {topic.id}"),)
+        for topic in found[:MAX_BUTTONS]
+    )
+    return Reply("\n".join(lines), buttons=buttons, refresh="topics")
+
+
+def commands() -> list[Command]:
+    return [
+        Command(
+            "propose",
+            "propose <title...>",
+            N_(
+                "Propose a topic to work on (start with --in <circle> to form its group there "
+                "instead of practice)"
+            ),
+            Who.VOLUNTEER,
+            propose,
+        ),
+        Command("topics", "topics", N_("Open topics and their backers"), Who.ANYONE, topics_),
+        Command("back", "back <topic>", N_("Back a topic"), Who.VOLUNTEER, back),
+    ]

@@ -1,0 +1,101 @@
+"""Live map updates: server-sent events that announce each new revision of the circle map.
+
+How changes are noticed: every open ``/map/events`` stream checks the store's commit counter
+(``DocumentStore.version()``, an integer read without a lock) twice a second. Only when it moved
+is the map read again, once for all streams, and only when the map's revision (a hash of what
+the map shows) changed are the streams told; the page then fetches ``/map.svg``. A check-in or an
+RSVP moves the counter but not the map, so it costs one read and no event.
+
+Stopping: the app's shutdown signal closes the feed, which wakes every stream so it returns at
+once; otherwise aiohttp would wait for open streams up to its shutdown timeout (a minute).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from aiohttp import web
+
+from bot.circle_map.snapshot import CircleMap, read_circle_map
+from bot.portal.page_error import PageError
+from circles.errors import N_
+from circles.unit_of_work import UnitOfWork
+
+POLL_SECONDS = 0.5
+HEARTBEAT_SECONDS = 15.0  # a comment line now and then keeps proxies from closing the stream
+MAX_STREAMS = 200
+
+
+class MapFeed:
+    """The current circle map, re-read only when the store changed, and its waiting streams."""
+
+    def __init__(
+        self, uow: UnitOfWork, *, poll: float = POLL_SECONDS, max_streams: int = MAX_STREAMS
+    ) -> None:
+        self._uow = uow
+        self._poll = poll
+        self._max_streams = max_streams
+        self._seen_version = -1
+        self._map: CircleMap | None = None
+        self._changed = asyncio.Event()
+        self._closed = False
+        self.streams = 0
+
+    def current(self) -> CircleMap:
+        """The map as the store has it now (read again only when the store's version moved)."""
+        version = self._uow.store.version()
+        if self._map is None or version != self._seen_version:
+            self._seen_version = version
+            fresh = read_circle_map(self._uow)
+            if self._map is None or fresh.revision != self._map.revision:
+                self._map = fresh
+                self._wake()
+        return self._map
+
+    def close(self) -> None:
+        self._closed = True
+        self._wake()
+
+    def _wake(self) -> None:
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    async def stream(self, request: web.Request) -> web.StreamResponse:
+        if self._closed:
+            raise PageError(503, N_("The portal is stopping; please try again in a minute."))
+        if self.streams >= self._max_streams:
+            raise PageError(503, N_("Too many live maps are open; please try again in a minute."))
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream",
+                "Cache-Control": "no-cache",
+                "X-Accel-Buffering": "no",  # nginx: pass events through unbuffered
+            }
+        )
+        self.streams += 1
+        try:
+            await response.prepare(request)
+            await response.write(b"retry: 2000\n\n")
+            await self._pump(response)
+        except (ConnectionResetError, ConnectionAbortedError):
+            pass  # the reader went away
+        finally:
+            self.streams -= 1
+        return response
+
+    async def _pump(self, response: web.StreamResponse) -> None:
+        sent = ""
+        quiet = 0.0
+        while not self._closed:
+            changed = self._changed
+            revision = self.current().revision
+            if revision != sent:
+                await response.write(f"event: map\ndata: {revision}\n\n".encode())
+                sent, quiet = revision, 0.0
+            elif quiet >= HEARTBEAT_SECONDS:
+                await response.write(b": still here\n\n")
+                quiet = 0.0
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), self._poll)
+            quiet += self._poll

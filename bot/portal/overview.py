@@ -1,0 +1,52 @@
+"""What the front page shows, gathered from the services: circles, meetups, check-ins, kit use."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from circles.model import Circle
+from circles.services.checkins import CheckinView, kit_usage, recent_checkins
+from circles.services.meetups import Upcoming, upcoming
+from circles.services.roles import circle_tree
+from circles.unit_of_work import UnitOfWork
+
+MEETUP_HORIZON = timedelta(days=14)
+MEETUPS_SHOWN = 6
+CHECKINS_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class Overview:
+    tree: list[tuple[int, Circle]]
+    meetups: list[Upcoming]
+    checkins: list[CheckinView]
+    usage: Counter[str]
+    volunteers: int
+    names: dict[str, str]  # volunteer id -> display name, for role holders
+
+    @property
+    def roles(self) -> int:
+        return sum(1 for _, c in self.tree for r in c.roles if r.status == "active")
+
+    @property
+    def held(self) -> int:
+        return sum(1 for _, c in self.tree for r in c.roles if r.status == "active" and r.holders)
+
+
+def read_overview(uow: UnitOfWork) -> Overview:
+    tree = circle_tree(uow)
+    meetups = upcoming(uow, horizon=MEETUP_HORIZON, limit=MEETUPS_SHOWN)
+    with uow.begin() as s:
+        checkins = recent_checkins(s, CHECKINS_SHOWN)
+        usage = kit_usage(s)
+        volunteers = s.volunteers.count()
+        holders = sorted({h for _, c in tree for r in c.roles for h in r.holders})
+        names = {h: s.volunteers.name_of(h) for h in holders}
+    return Overview(tree, meetups, checkins, usage, volunteers, names)
+
+
+def kit_usage_counts(uow: UnitOfWork) -> Counter[str]:
+    with uow.begin() as s:
+        return kit_usage(s)

@@ -1,0 +1,193 @@
+"""The portal's routes, mounted on the web app: pages, the live map, kits, static files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from markupsafe import Markup
+
+from bot.local_time import when
+from bot.portal import guard, kit_pages, language
+from bot.portal.live import MapFeed
+from bot.portal.map_images import MapImages
+from bot.portal.overview import kit_usage_counts, read_overview
+from bot.portal.page_error import PageError
+from bot.portal.pages import Pages
+from bot.portal.query import checked_query
+from bot.portal.site import Site
+from circles.errors import N_
+from circles.model import NETWORK, Circle
+from circles.text import pick
+from toolkits.errors import KitNotFound
+from toolkits.kit import Kit
+
+STATIC = Path(__file__).parent / "static"
+KIT_ID = r"{kit:[a-z0-9][a-z0-9-]{0,47}}"
+ROOT_HUES = ("connect", "research", "practice", "product", "content")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A checked request: its query, the page language, and whether the address chose it."""
+
+    query: Mapping[str, str]
+    lang: str
+    explicit: bool
+
+
+class Portal:
+    """The handlers, sharing one page renderer, one map feed and the site's services."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        network = site.config.network
+        self.pages = Pages(site.catalogs, network.name)
+        self.feed = MapFeed(site.uow)
+        self.images = MapImages(self.feed, site.catalogs, network.name)
+
+    def ask(self, request: web.Request) -> Asked:
+        query = checked_query(request.query_string, request.query)
+        accept = request.headers.get("Accept-Language", "")
+        lang, explicit = language.choose(query, accept, self.site.config.network.language)
+        return Asked(query, lang, explicit)
+
+    def page(self, request: web.Request, asked: Asked, name: str, **context: Any) -> web.Response:
+        return self.pages.response(
+            name, lang=asked.lang, explicit=asked.explicit, path=request.path, **context
+        )
+
+    async def home(self, request: web.Request) -> web.Response:
+        asked = self.ask(request)
+        overview = read_overview(self.site.uow)
+        t = self.pages.translator(asked.lang)
+        names = {c.slug: c.display_name(asked.lang) for _, c in overview.tree}
+        timezone = self.site.config.network.timezone
+        return self.page(
+            request,
+            asked,
+            "home.html.j2",
+            overview=overview,
+            circles=[(d, c, hue_class(c.slug, overview.tree)) for d, c in overview.tree],
+            circle_names=names,
+            kits=self.site.kits.list(),
+            when=lambda instant, zone=timezone: when(t, instant, zone),
+            holder_names=lambda role: ", ".join(overview.names.get(h, "?") for h in role.holders),
+            pick=pick,
+        )
+
+    async def map_page(self, request: web.Request) -> web.Response:
+        asked = self.ask(request)
+        circle_map, svg = self.images.svg(asked.lang)
+        return self.page(
+            request,
+            asked,
+            "map.html.j2",
+            svg=svg_markup(svg),
+            revision=circle_map.revision,
+        )
+
+    async def map_svg(self, request: web.Request) -> web.Response:
+        asked = self.ask(request)
+        _, svg = self.images.svg(asked.lang)
+        return web.Response(
+            text=svg,
+            content_type="image/svg+xml",
+            charset="utf-8",
+            headers={"Cache-Control": "no-cache"},
+        )
+
+    async def map_png(self, request: web.Request) -> web.Response:
+        asked = self.ask(request)
+        data = await self.images.png(asked.lang)
+        return web.Response(
+            body=data, content_type="image/png", headers={"Cache-Control": "no-cache"}
+        )
+
+    async def map_events(self, request: web.Request) -> web.StreamResponse:
+        self.ask(request)
+        return await self.feed.stream(request)
+
+    async def kits(self, request: web.Request) -> web.Response:
+        asked = self.ask(request)
+        return self.page(
+            request,
+            asked,
+            "kits.html.j2",
+            kits=self.site.kits.list(),
+            usage=kit_usage_counts(self.site.uow),
+        )
+
+    async def kit(self, request: web.Request) -> web.Response:
+        asked = self.ask(request)
+        kit = self.find_kit(request.match_info["kit"])
+        return self.page(
+            request,
+            asked,
+            "kit.html.j2",
+            kit=kit,
+            usage=kit_usage_counts(self.site.uow)[kit.id],
+            kit_url=f"{self.site.public_url}/kits/{kit.id}",
+        )
+
+    async def kit_download(self, request: web.Request) -> web.Response:
+        asked = self.ask(request)
+        kit = self.find_kit(request.match_info["kit"])
+        fmt = request.match_info["fmt"]
+        found = await kit_pages.download(kit, fmt, asked.query, asked.lang, self.site.kit_press)
+        return found.response()
+
+    def find_kit(self, kit_id: str) -> Kit:
+        try:
+            return self.site.kits.get(kit_id)
+        except KitNotFound:
+            raise PageError(
+                404, N_("There is no kit '{kit}'. See the list of kits."), kit=kit_id
+            ) from None
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        self.feed.close()
+
+
+def svg_markup(svg: str) -> Markup:
+    """Our own SVG, every user text in it already escaped, to place in a page as is."""
+    return Markup(svg)
+
+
+def hue_class(slug: str, tree: list[tuple[int, Circle]]) -> str:
+    """The CSS class that colours a circle like its root circle on the map."""
+    parents = {c.slug: c.parent for _, c in tree}
+    root, seen = slug, set()
+    while parents.get(root) not in (None, NETWORK) and root not in seen:
+        seen.add(root)
+        root = parents[root] or root
+    if root == NETWORK or parents.get(root) is None:
+        return "hue-network"
+    if root in ROOT_HUES:
+        return f"hue-{root}"
+    extras = sorted(c.slug for _, c in tree if c.parent == NETWORK and c.slug not in ROOT_HUES)
+    return f"hue-extra-{extras.index(root) % 5}"
+
+
+def add_portal(app: web.Application, site: Site) -> Portal:
+    """Mount the portal on ``app`` (before it starts) and return it."""
+    portal = Portal(site)
+    app.middlewares.append(guard.guard_middleware(portal.pages, site.config.network.language))
+    app.on_response_prepare.append(guard.add_security_headers)
+    app.on_shutdown.append(portal.on_shutdown)
+    name = guard.PORTAL
+    app.router.add_get("/", portal.home, name=f"{name}-home")
+    app.router.add_get("/map", portal.map_page, name=f"{name}-map")
+    app.router.add_get("/map.svg", portal.map_svg, name=f"{name}-map-svg")
+    app.router.add_get("/map.png", portal.map_png, name=f"{name}-map-png")
+    app.router.add_get("/map/events", portal.map_events, name=f"{name}-map-events")
+    app.router.add_get("/kits", portal.kits, name=f"{name}-kits")
+    app.router.add_get(f"/kits/{KIT_ID}", portal.kit, name=f"{name}-kit")
+    app.router.add_get(
+        f"/kits/{KIT_ID}.{{fmt:pdf|html|md}}", portal.kit_download, name=f"{name}-kit-file"
+    )
+    app.router.add_static("/static", STATIC, name=f"{name}-static", append_version=False)
+    return portal

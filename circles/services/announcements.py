@@ -1,0 +1,132 @@
+"""Announcements to linked chats: written in the transaction of the change they tell of.
+
+A use case calls ``announce`` before it commits, so an announcement exists exactly when its
+change was saved: a refused or failed command announces nothing, and one the bot confirmed is
+announced even if the process dies before sending (the outbox is in the store).
+The scheduler's tick calls ``take_announcements``, which removes what it hands out in one
+commit before anything is sent: at most once, as for reminders, because a duplicate in a group
+chat is worse than one lost to a crash between commit and send. Announcements older than
+``STALE`` (the bot was down for long) are dropped, not sent late.
+
+Messages are English templates (``N_``) with parameters; a parameter may be a localized text
+(``{"zh": ..., "en": ...}``), which the sender picks in the chat's language.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from circles.model import NETWORK
+from circles.unit_of_work import Session, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+ANNOUNCEMENTS = "announcements"
+STALE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """One message for some chats, with buttons given as (label template, command line)."""
+
+    id: str
+    chats: tuple[str, ...]
+    message: str
+    params: Mapping[str, Any]
+    buttons: tuple[tuple[str, str], ...]
+    created_at: datetime
+
+
+def announce(
+    s: Session,
+    chats: Iterable[str],
+    message: str,
+    *,
+    buttons: Iterable[tuple[str, str]] = (),
+    **params: Any,
+) -> None:
+    """Queue ``message`` for ``chats`` in the open session (sent only if the session commits)."""
+    targets = list(dict.fromkeys(chats))
+    if not targets:
+        return
+    key = s.new_id(ANNOUNCEMENTS, "a")
+    s.tx.put(
+        ANNOUNCEMENTS,
+        key,
+        {
+            "id": key,
+            # Several announcements of one transaction share its time; the count keeps their order.
+            "order": s.tx.count(ANNOUNCEMENTS),
+            "created_at": s.now.isoformat(),
+            "chats": targets,
+            "message": message,
+            "params": dict(params),
+            "buttons": [list(b) for b in buttons],
+        },
+    )
+
+
+def network_chats(s: Session) -> list[str]:
+    """The network circle's chats; if it has none, every chat linked to a root circle."""
+    network = s.circles.get(NETWORK)
+    if network is not None and network.chats:
+        return list(network.chats)
+    chats: list[str] = []
+    for circle in sorted(s.circles.all(), key=lambda c: c.slug):
+        if circle.parent == NETWORK:
+            chats.extend(circle.chats)
+    return list(dict.fromkeys(chats))
+
+
+def pending_count(uow: UnitOfWork) -> int:
+    with uow.begin() as s:
+        return s.tx.count(ANNOUNCEMENTS)
+
+
+def pending(s: Session) -> list[Announcement]:
+    """Every queued announcement, oldest first (tests and the take below read it)."""
+    docs = sorted(s.tx.all(ANNOUNCEMENTS), key=lambda d: (d["created_at"], d.get("order", 0)))
+    return [
+        Announcement(
+            id=doc["id"],
+            chats=tuple(doc["chats"]),
+            message=doc["message"],
+            params=dict(doc.get("params", {})),
+            buttons=tuple((str(b[0]), str(b[1])) for b in doc.get("buttons", [])),
+            created_at=datetime.fromisoformat(doc["created_at"]),
+        )
+        for doc in docs
+    ]
+
+
+def take_announcements(uow: UnitOfWork, platforms: Collection[str]) -> list[Announcement]:
+    """Claim every queued announcement (removed in one commit), keeping chats ``platforms`` serve.
+
+    ``platforms`` are the prefixes of the running platforms (``telegram``, ``slack``): a chat of
+    a platform that is off is dropped, since nothing could ever send there.
+    """
+    with uow.begin() as s:
+        if s.tx.count(ANNOUNCEMENTS) == 0:
+            return []
+        queued = pending(s)
+        for item in queued:
+            s.tx.delete(ANNOUNCEMENTS, item.id)
+        s.commit()
+        now = s.now
+    taken = []
+    for item in queued:
+        if now - item.created_at > STALE:
+            log.warning("dropped announcement %s: older than %s", item.id, STALE)
+            continue
+        chats = tuple(c for c in item.chats if c.partition(":")[0] in platforms)
+        if chats:
+            taken.append(
+                Announcement(
+                    item.id, chats, item.message, item.params, item.buttons, item.created_at
+                )
+            )
+    return taken

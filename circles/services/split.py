@@ -1,0 +1,118 @@
+"""Splitting a circle like a cell: some of its roles move into a new sub-circle.
+
+The new circle's parent is the split circle; the roles keep their holders, status and proposal
+state, and every holder becomes a member of the new circle (they stay members of the parent,
+as people stay in a circle between roles). Nobody is made lead: leads of the parent lead the
+new circle through the hierarchy until it has its own. Name and purpose are derived from the
+roles, in every language they have.
+A split must leave at least one role behind: a split makes two working circles, and a circle
+emptied of every role would only be a shell (to move a whole circle, propose roles there first).
+Refused with nothing changed: an unknown circle, a slug any circle already has, a role of
+another circle or an unknown one, a role named twice, moving every role, and anyone who is
+not a lead of the circle (or above it) or an admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from circles.actor import Actor
+from circles.errors import N_, Conflict, Invalid
+from circles.model import Circle, Role, parse_role_ref
+from circles.services.announcements import announce
+from circles.text import Localized, pick
+from circles.text import slug as check_slug
+from circles.unit_of_work import UnitOfWork
+
+MAX_ROLES = 20
+# How a circle made of roles is named and described, per language.
+NAME = {"zh": "{roles}圈", "en": "{roles} circle"}
+JOIN = {"zh": "、", "en": ", "}
+PURPOSE = {"zh": "从{parent}分出，承担：{roles}", "en": "Split from {parent} to carry: {roles}"}
+
+
+@dataclass(frozen=True)
+class Split:
+    """The parent after the split, the new circle, and who moved with the roles."""
+
+    parent: Circle
+    child: Circle
+    moved_holders: list[str]
+
+
+def _role_slugs(parent: Circle, refs: list[str]) -> list[str]:
+    if not refs:
+        raise Invalid(N_("Name at least one role of {circle} to move."), circle=parent.slug)
+    if len(refs) > MAX_ROLES:
+        raise Invalid(N_("At most {limit} roles can move in one split."), limit=MAX_ROLES)
+    slugs: list[str] = []
+    for ref in refs:
+        circle_slug, role_slug = parse_role_ref(ref)
+        role_slug = check_slug(role_slug, field="role")
+        if circle_slug is not None and circle_slug != parent.slug:
+            raise Invalid(
+                N_("{ref} is not a role of {circle}: a split moves roles of one circle only."),
+                ref=ref[:40],
+                circle=parent.slug,
+            )
+        parent.role(role_slug)  # unknown roles are refused by name
+        if role_slug in slugs:
+            raise Invalid(N_("The role {role} is named twice."), role=role_slug)
+        slugs.append(role_slug)
+    if len(slugs) == len(parent.roles):
+        raise Conflict(
+            N_(
+                "A split must leave at least one role in {circle}; move fewer roles, or "
+                "propose a new role there first."
+            ),
+            circle=parent.slug,
+        )
+    return slugs
+
+
+def _derived(parent: Circle, roles: list[Role]) -> tuple[Localized, Localized]:
+    name: Localized = {}
+    purpose: Localized = {}
+    for lang in NAME:
+        titles = JOIN[lang].join(pick(r.name, lang) or r.slug for r in roles)
+        name[lang] = NAME[lang].format(roles=titles)
+        purpose[lang] = PURPOSE[lang].format(parent=pick(parent.name, lang), roles=titles)
+    return name, purpose
+
+
+def split_circle(
+    uow: UnitOfWork, actor: Actor, circle_slug: str, new_slug: str, role_refs: list[str]
+) -> Split:
+    """A lead moves the named roles of a circle into a new sub-circle ``new_slug``."""
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        parent = s.circles.require(check_slug(circle_slug, field="circle"))
+        s.require_lead(volunteer, parent)
+        slug = check_slug(new_slug, field="slug")
+        if s.circles.get(slug) is not None:
+            raise Conflict(N_("There is already a circle '{circle}'."), circle=slug)
+        moving = [parent.role(r) for r in _role_slugs(parent, role_refs)]
+        name, purpose = _derived(parent, moving)
+        child = Circle(slug=slug, name=name, purpose=purpose, parent=parent.slug)
+        for role in moving:
+            parent.roles.remove(role)
+            child.roles.append(role)
+            for holder in role.holders:
+                child.add_member(holder)
+        s.circles.save(parent)
+        s.circles.save(child)
+        announce(
+            s,
+            parent.chats,
+            N_(
+                "🧬 {circle} split: the new circle {child} ({name}) now carries {roles}; their "
+                "holders moved with them."
+            ),
+            buttons=[(N_("See the new circle"), f"circle {slug}")],
+            circle=parent.slug,
+            child=slug,
+            name=name,
+            roles=", ".join(r.slug for r in moving),
+        )
+        s.commit()
+        return Split(parent, child, list(child.members))
