@@ -1,4 +1,4 @@
-"""The `canbot` command line: run, chat, export, import, check, demo, slack-manifest."""
+"""The `canbot` command line: run, chat, export, import, check, demo, kits, slack-manifest."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def configure_logging() -> None:
     )
     # HTTP clients log request URLs, and Telegram's URLs contain the bot token.
     # APScheduler logs every job added or run; the meetup scheduler re-arms one often.
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
+    # WeasyPrint logs each step of every PDF at INFO (its warnings, e.g. a missing glyph, stay).
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler", "weasyprint"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -157,6 +158,25 @@ def cmd_slack_manifest(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kits(config: Config, args: argparse.Namespace) -> int:
+    from toolkits.build import build_all
+    from toolkits.catalog import load_catalog
+    from toolkits.language import LANGS
+    from toolkits.progress import BuildProgress
+
+    catalog = load_catalog(config.kits.extra_dirs)
+    langs = [args.lang] if args.lang else list(LANGS)
+    progress = BuildProgress(sys.stderr)
+    try:
+        written = build_all(catalog, args.out, langs, config.web.public_url, progress)
+    except OSError as error:
+        return fail(f"kits build: cannot write {error.filename or args.out}: {error.strerror}")
+    finally:
+        progress.close()
+    print(f"Wrote {len(written)} files for {len(catalog)} kits to {args.out}")
+    return 0
+
+
 COMMANDS = {
     "run": cmd_run,
     "chat": cmd_chat,
@@ -164,6 +184,7 @@ COMMANDS = {
     "import": cmd_import,
     "check": cmd_check,
     "demo": cmd_demo,
+    "kits": cmd_kits,
     "slack-manifest": cmd_slack_manifest,
 }
 
@@ -187,6 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE")
     with_config("check", "validate the config and say what would run")
     with_config("demo", "seed a demo network")
+    kits = sub.add_parser("kits", help="action kits")
+    kits_sub = kits.add_subparsers(dest="kits_command", required=True)
+    build = kits_sub.add_parser("build", help="render every kit in every format and language")
+    build.add_argument("--config", type=Path, help="YAML config (default: built-in)")
+    build.add_argument("--lang", choices=("zh", "en"), help="only this language")
+    build.add_argument(
+        "--out", type=Path, default=Path("build/kits"), help="folder (default: build/kits)"
+    )
     manifest = with_config("slack-manifest", "print the Slack app manifest (see docs/slack.md)")
     manifest.add_argument(
         "--socket", action="store_true", help="Socket Mode (default: when slack.app_token is set)"

@@ -9,6 +9,7 @@ from bot.commands.catalog import build_registry
 from bot.commands.dispatch import Dispatcher
 from bot.config import Config
 from bot.i18n import Catalogs
+from bot.kit_press import KitPress
 from circles.clock import Clock, SystemClock
 from circles.ports import DocumentStore
 from circles.services.network_setup import ensure_seeded
@@ -47,7 +48,10 @@ class Runtime:
     dispatcher: Dispatcher
 
     def close(self) -> None:
-        self.store.close()
+        try:
+            self.dispatcher.kit_press.close()
+        finally:
+            self.store.close()
 
 
 def build_runtime(config: Config, *, clock: Clock | None = None, seed: bool = True) -> Runtime:
@@ -56,9 +60,9 @@ def build_runtime(config: Config, *, clock: Clock | None = None, seed: bool = Tr
         uow = UnitOfWork(store, clock or SystemClock(), config.network)
         if seed:
             ensure_seeded(uow)
-        dispatcher = Dispatcher(
-            build_registry(), uow, Catalogs(), config, load_catalog(config.kits.extra_dirs)
-        )
+        kits = load_catalog(config.kits.extra_dirs)
+        press = KitPress(kits, config.web.public_url)
+        dispatcher = Dispatcher(build_registry(), uow, Catalogs(), config, kits, press)
     except BaseException:
         store.close()
         raise

@@ -31,7 +31,9 @@ def build_platforms(runtime: Runtime) -> list[Platform]:
 
 def portal_site(runtime: Runtime) -> Site:
     dispatcher = runtime.dispatcher
-    return Site(runtime.uow, runtime.config, dispatcher.catalogs, dispatcher.kits)
+    return Site(
+        runtime.uow, runtime.config, dispatcher.catalogs, dispatcher.kits, dispatcher.kit_press
+    )
 
 
 async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +11,7 @@ from bot.commands.catalog import build_registry
 from bot.commands.dispatch import Dispatcher
 from bot.config import Config
 from bot.i18n import Catalogs
+from bot.kit_press import KitPress
 from bot.reply import Reply
 from circles.actor import Actor
 from circles.clock import FixedClock
@@ -50,9 +51,19 @@ def kits() -> Catalog:
     return load_catalog()
 
 
+@pytest.fixture(scope="session")
+def kit_press(kits: Catalog) -> Iterator[KitPress]:
+    """One press for the whole run: its worker process starts on the first PDF a test asks for."""
+    press = KitPress(kits, Config().web.public_url)
+    yield press
+    press.close()
+
+
 @pytest.fixture
-def dispatcher(uow: UnitOfWork, catalogs: Catalogs, network: Network, kits: Catalog) -> Dispatcher:
-    return Dispatcher(build_registry(), uow, catalogs, Config(network=network), kits)
+def dispatcher(
+    uow: UnitOfWork, catalogs: Catalogs, network: Network, kits: Catalog, kit_press: KitPress
+) -> Dispatcher:
+    return Dispatcher(build_registry(), uow, catalogs, Config(network=network), kits, kit_press)
 
 
 Say = Callable[[str, str], Reply]

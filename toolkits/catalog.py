@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from circles.errors import N_
 from toolkits.errors import KitError, KitFormatError, KitNotFound
 from toolkits.kit import MANIFEST, Kit, load_kit
 
@@ -41,7 +42,7 @@ class Catalog:
         for kit in self.kits:
             if kit.id == kit_id:
                 return kit
-        raise KitNotFound("There is no kit named {kit}.", kit=kit_id)
+        raise KitNotFound(N_("There is no kit named {kit}."), kit=kit_id)
 
     def list(self) -> list[Kit]:
         """Every kit, in catalog order."""
@@ -77,7 +78,7 @@ def load_catalog(extra_dirs: Sequence[Path] = (), *, shipped_dir: Path | None = 
                 LoadProblem(
                     extra,
                     KitFormatError(
-                        "The community kit folder {path} does not exist.", path=str(extra)
+                        N_("The community kit folder {path} does not exist."), path=str(extra)
                     ),
                 )
             )
@@ -89,7 +90,7 @@ def load_catalog(extra_dirs: Sequence[Path] = (), *, shipped_dir: Path | None = 
                 LoadProblem(
                     extra,
                     KitFormatError(
-                        "The community kit folder {path} cannot be read: {detail}.",
+                        N_("The community kit folder {path} cannot be read: {detail}."),
                         path=str(extra),
                         detail=error.strerror or str(error),
                     ),
@@ -107,8 +108,10 @@ def load_catalog(extra_dirs: Sequence[Path] = (), *, shipped_dir: Path | None = 
                     LoadProblem(
                         folder,
                         KitFormatError(
-                            "The community kit in {path} uses the id {kit}, which another kit "
-                            "already has; it was skipped.",
+                            N_(
+                                "The community kit in {path} uses the id {kit}, which another kit "
+                                "already has; it was skipped."
+                            ),
                             path=str(folder),
                             kit=kit.id,
                         ),

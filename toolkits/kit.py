@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from circles.errors import N_
 from toolkits.errors import KitFormatError, KitNotFound
 from toolkits.language import LANGS, Lang, Localized
 from toolkits.parameters import Parameter
@@ -62,7 +63,7 @@ class Kit:
         """Raise KitNotFound unless this kit is written in ``lang``."""
         if lang not in self.languages:
             raise KitNotFound(
-                "The kit {kit} is not available in {lang}; it has {langs}.",
+                N_("The kit {kit} is not available in {lang}; it has {langs}."),
                 kit=self.id,
                 lang=lang,
                 langs=", ".join(self.languages),
@@ -85,7 +86,7 @@ def load_kit(folder: Path, *, community: bool) -> Kit:
     unknown = sorted(str(key) for key in data if key not in _KEYS)
     if unknown:
         raise KitFormatError(
-            "The kit.yaml in {path} has an unknown key {key}.", path=where, key=unknown[0]
+            N_("The kit.yaml in {path} has an unknown key {key}."), path=where, key=unknown[0]
         )
     kit_id = data.get("id")
     if not isinstance(kit_id, str) or not _ID.fullmatch(kit_id):
@@ -94,8 +95,10 @@ def load_kit(folder: Path, *, community: bool) -> Kit:
         )
     if kit_id != folder.name:
         raise KitFormatError(
-            "The kit.yaml in {path} has id {id}, but its folder is named {folder}; "
-            "they must match.",
+            N_(
+                "The kit.yaml in {path} has id {id}, but its folder is named {folder}; "
+                "they must match."
+            ),
             path=where,
             id=kit_id,
             folder=folder.name,
@@ -143,14 +146,14 @@ def read_templates(folder: Path) -> dict[str, str]:
     for path in sorted(folder.glob("*.j2")):
         if path.is_symlink() or not path.is_file():
             raise KitFormatError(
-                "The kit template {path} is not a plain file; links are not allowed.",
+                N_("The kit template {path} is not a plain file; links are not allowed."),
                 path=str(path),
             )
         size = path.stat().st_size
         total += size
         if size > MAX_TEMPLATE_BYTES or total > MAX_TEMPLATES_BYTES:
             raise KitFormatError(
-                "The kit templates in {path} are larger than {limit} bytes.",
+                N_("The kit templates in {path} are larger than {limit} bytes."),
                 path=str(folder),
                 limit=MAX_TEMPLATES_BYTES if total > MAX_TEMPLATES_BYTES else MAX_TEMPLATE_BYTES,
             )
@@ -158,7 +161,7 @@ def read_templates(folder: Path) -> dict[str, str]:
             sources[path.name] = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise KitFormatError(
-                "The kit template {path} cannot be read as UTF-8 text: {detail}.",
+                N_("The kit template {path} cannot be read as UTF-8 text: {detail}."),
                 path=str(path),
                 detail=str(error),
             ) from error
@@ -168,18 +171,18 @@ def read_templates(folder: Path) -> dict[str, str]:
 def _read_manifest(folder: Path) -> Mapping[object, object]:
     manifest = folder / MANIFEST
     if not manifest.is_file():
-        raise KitFormatError("The kit folder {path} has no kit.yaml.", path=str(folder))
+        raise KitFormatError(N_("The kit folder {path} has no kit.yaml."), path=str(folder))
     try:
         if manifest.stat().st_size > MAX_MANIFEST_BYTES:
             raise KitFormatError(
-                "The kit.yaml in {path} is larger than {limit} bytes.",
+                N_("The kit.yaml in {path} is larger than {limit} bytes."),
                 path=str(folder),
                 limit=MAX_MANIFEST_BYTES,
             )
         data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise KitFormatError(
-            "The kit.yaml in {path} cannot be read: {detail}.",
+            N_("The kit.yaml in {path} cannot be read: {detail}."),
             path=str(folder),
             detail=" ".join(str(error).split()),
         ) from error
@@ -192,7 +195,7 @@ def _read_manifest(folder: Path) -> Mapping[object, object]:
 
 def _localized(data: Mapping[object, object], key: str, where: str) -> Localized:
     if key not in data:
-        raise KitFormatError("The kit.yaml in {path} needs {field}.", path=where, field=key)
+        raise KitFormatError(N_("The kit.yaml in {path} needs {field}."), path=where, field=key)
     return Localized.parse(data[key], field=key, where=where)
 
 
@@ -209,14 +212,17 @@ def _authors(value: object, where: str) -> tuple[Localized, ...]:
 def _check_languages(kit: Kit, where: str) -> None:
     if not kit.languages:
         raise KitFormatError(
-            "The kit folder {path} has no body template; add body.zh.md.j2 or body.en.md.j2.",
+            N_("The kit folder {path} has no body template; add body.zh.md.j2 or body.en.md.j2."),
             path=where,
         )
     for lang in kit.languages:
         for field, text in (("title", kit.title), ("summary", kit.summary)):
             if lang not in text.texts:
                 raise KitFormatError(
-                    "The kit.yaml in {path} has no {lang} {field}, but the kit has a {lang} body.",
+                    N_(
+                        "The kit.yaml in {path} has no {lang} {field}, "
+                        "but the kit has a {lang} body."
+                    ),
                     path=where,
                     lang=lang,
                     field=field,
@@ -231,7 +237,9 @@ def _check_syntax(sources: Mapping[str, str], where: str) -> None:
             parser.parse(source, name=name)
         except jinja2.TemplateSyntaxError as error:
             raise KitFormatError(
-                "The kit template {name} in {path} has a syntax error on line {line}: {detail}.",
+                N_(
+                    "The kit template {name} in {path} has a syntax error on line {line}: {detail}."
+                ),
                 name=name,
                 path=where,
                 line=error.lineno,

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeGuard
 
+from circles.errors import N_
 from toolkits.errors import KitFormatError
 
 Lang = Literal["zh", "en"]
@@ -39,16 +40,20 @@ class Localized:
             for key, text in value.items():
                 if not is_lang(key) or not isinstance(text, str) or not text.strip():
                     raise KitFormatError(
-                        "The kit.yaml in {path} has a bad {field}: it should be text, "
-                        "or a map with zh and en texts.",
+                        N_(
+                            "The kit.yaml in {path} has a bad {field}: it should be text, "
+                            "or a map with zh and en texts."
+                        ),
                         path=where,
                         field=field,
                     )
                 texts[key] = text.strip()
             return cls(texts)
         raise KitFormatError(
-            "The kit.yaml in {path} has a bad {field}: it should be text, "
-            "or a map with zh and en texts.",
+            N_(
+                "The kit.yaml in {path} has a bad {field}: it should be text, "
+                "or a map with zh and en texts."
+            ),
             path=where,
             field=field,
         )

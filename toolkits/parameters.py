@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeGuard
 
+from circles.errors import N_
 from toolkits.errors import KitFormatError, KitParameterError
 from toolkits.language import LANGS, Localized
 
@@ -77,11 +78,11 @@ class Parameter:
         text = raw.strip()
         if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in text):
             raise KitParameterError(
-                "The parameter {name} must be one line of plain text.", name=self.name
+                N_("The parameter {name} must be one line of plain text."), name=self.name
             )
         if len(text) > self.max_length:
             raise KitParameterError(
-                "The parameter {name} must be at most {max_length} characters long.",
+                N_("The parameter {name} must be at most {max_length} characters long."),
                 name=self.name,
                 max_length=self.max_length,
             )
@@ -91,7 +92,7 @@ class Parameter:
         text = unicodedata.normalize("NFKC", raw).strip()
         if not _INT.fullmatch(text):
             raise KitParameterError(
-                "The parameter {name} must be a whole number, like {example}.",
+                N_("The parameter {name} must be a whole number, like {example}."),
                 name=self.name,
                 example=self.default("en") or "1",
             )
@@ -101,17 +102,17 @@ class Parameter:
         if too_low or too_high:
             if self.min is not None and self.max is not None:
                 raise KitParameterError(
-                    "The parameter {name} must be between {min} and {max}.",
+                    N_("The parameter {name} must be between {min} and {max}."),
                     name=self.name,
                     min=self.min,
                     max=self.max,
                 )
             if too_low:
                 raise KitParameterError(
-                    "The parameter {name} must be at least {min}.", name=self.name, min=self.min
+                    N_("The parameter {name} must be at least {min}."), name=self.name, min=self.min
                 )
             raise KitParameterError(
-                "The parameter {name} must be at most {max}.", name=self.name, max=self.max
+                N_("The parameter {name} must be at most {max}."), name=self.name, max=self.max
             )
         return value
 
@@ -131,7 +132,7 @@ class Parameter:
         unknown = sorted(str(key) for key in data if key not in _SPEC_KEYS)
         if unknown:
             raise KitFormatError(
-                "The kit.yaml in {path} has an unknown key {key} in {field}.",
+                N_("The kit.yaml in {path} has an unknown key {key} in {field}."),
                 path=where,
                 key=unknown[0],
                 field=field,
@@ -161,8 +162,10 @@ class Parameter:
                 parameter.parse(parameter.default(lang))
             except KitParameterError as error:
                 raise KitFormatError(
-                    "The kit.yaml in {path} has a default for {field} that fails its own "
-                    "check: {problem}",
+                    N_(
+                        "The kit.yaml in {path} has a default for {field} that fails its own "
+                        "check: {problem}"
+                    ),
                     path=where,
                     field=field,
                     problem=str(error),
@@ -182,11 +185,11 @@ def resolve_parameters(
         if name not in by_name:
             if by_name:
                 raise KitParameterError(
-                    "This kit has no parameter {name}; it takes {known}.",
+                    N_("This kit has no parameter {name}; it takes {known}."),
                     name=name,
                     known=", ".join(by_name),
                 )
-            raise KitParameterError("This kit takes no parameters, not even {name}.", name=name)
+            raise KitParameterError(N_("This kit takes no parameters, not even {name}."), name=name)
     values: dict[str, ParamValue] = {}
     for parameter in parameters:
         given = raw.get(parameter.name, "")
@@ -212,7 +215,7 @@ def parse_building_ranges(
     parts = [part for part in _SEPARATORS.split(normalized) if part]
     if not parts:
         raise KitParameterError(
-            "The parameter {name} needs at least one building number, like {example}.",
+            N_("The parameter {name} needs at least one building number, like {example}."),
             name=name,
             example=RANGES_EXAMPLE,
         )
@@ -222,8 +225,10 @@ def parse_building_ranges(
         for number in (first, last):
             if not low <= number <= high:
                 raise KitParameterError(
-                    "The parameter {name} has building {number}; numbers must be between "
-                    "{min} and {max}.",
+                    N_(
+                        "The parameter {name} has building {number}; numbers must be between "
+                        "{min} and {max}."
+                    ),
                     name=name,
                     number=number,
                     min=low,
@@ -232,7 +237,10 @@ def parse_building_ranges(
         numbers.update(range(first, last + 1))
         if len(numbers) > max_count:
             raise KitParameterError(
-                "The parameter {name} names more than {max_count} buildings, too many for one kit.",
+                N_(
+                    "The parameter {name} names more than {max_count} buildings, "
+                    "too many for one kit."
+                ),
                 name=name,
                 max_count=max_count,
             )
@@ -245,8 +253,10 @@ def _parse_part(part: str, name: str) -> tuple[int, int]:
     match = _RANGE.fullmatch(part)
     if match is None:
         raise KitParameterError(
-            "The parameter {name} has {part}, which is not a building number or range; "
-            "write it like {example}.",
+            N_(
+                "The parameter {name} has {part}, which is not a building number or range; "
+                "write it like {example}."
+            ),
             name=name,
             part=part,
             example=RANGES_EXAMPLE,
@@ -254,7 +264,10 @@ def _parse_part(part: str, name: str) -> tuple[int, int]:
     first, last = int(match[1]), int(match[2])
     if first > last:
         raise KitParameterError(
-            "The parameter {name} has the range {part} backwards; write the smaller number first.",
+            N_(
+                "The parameter {name} has the range {part} backwards; "
+                "write the smaller number first."
+            ),
             name=name,
             part=part,
         )

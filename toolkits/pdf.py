@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from circles.errors import N_
 from toolkits.errors import KitRenderError
 
 
@@ -13,7 +14,7 @@ def html_to_pdf(html: str) -> bytes:
         import weasyprint
     except (ImportError, OSError) as error:
         raise KitRenderError(
-            "PDF output is not available on this server: {detail}.",
+            N_("PDF output is not available on this server: {detail}."),
             detail=" ".join(str(error).split())[:200],
         ) from error
     # Kit HTML references nothing outside itself; refusing every protocol means no markup that

@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeGuard
 import jinja2
 from markupsafe import Markup
 
+from circles.errors import N_
 from toolkits.errors import KitError, KitNotFound, KitRenderError
 from toolkits.header import Header
 from toolkits.kit import Kit
@@ -59,7 +60,9 @@ class Renderer:
     def render(self, kit: Kit, fmt: str, lang: str, params: Mapping[str, str]) -> bytes:
         """The kit in ``fmt`` (md, html or pdf) and ``lang``; raise KitError subclasses."""
         if not is_format(fmt):
-            raise KitRenderError("There is no {format} format; choose md, html or pdf.", format=fmt)
+            raise KitRenderError(
+                N_("There is no {format} format; choose md, html or pdf."), format=fmt
+            )
         if fmt == "pdf":
             return self.pdf(kit, lang, params)
         text = self.markdown(kit, lang, params) if fmt == "md" else self.html(kit, lang, params)
@@ -100,7 +103,7 @@ class Renderer:
             return self._environment(kit).get_template(entry).render(context)
         except jinja2.TemplateError as error:
             raise KitRenderError(
-                "The kit {kit} failed to render: {detail}.",
+                N_("The kit {kit} failed to render: {detail}."),
                 kit=kit.id,
                 detail=error.message or type(error).__name__,
             ) from error
@@ -154,7 +157,7 @@ def render(kit: Kit, fmt: str, lang: str, params: Mapping[str, str], public_url:
 
 def _check_lang(kit: Kit, lang: str) -> Lang:
     if not is_lang(lang):
-        raise KitNotFound("There is no language {lang}; choose zh or en.", lang=lang)
+        raise KitNotFound(N_("There is no language {lang}; choose zh or en."), lang=lang)
     kit.require_language(lang)
     return lang
 
@@ -162,7 +165,7 @@ def _check_lang(kit: Kit, lang: str) -> Lang:
 def _check_public_url(url: str) -> str:
     cleaned = url.strip().rstrip("/")
     if not cleaned.startswith(("http://", "https://")) or any(c.isspace() for c in cleaned):
-        raise KitError("The public URL {url} must start with http:// or https://.", url=url)
+        raise KitError(N_("The public URL {url} must start with http:// or https://."), url=url)
     return cleaned
 
 

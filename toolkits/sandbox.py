@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from circles.errors import N_
 from toolkits.errors import KitError, KitRefused, KitRenderError
 
 log = logging.getLogger(__name__)
@@ -28,26 +29,26 @@ STARTUP_GRACE_SECONDS = 10.0
 _REASONS: dict[str, tuple[type[KitError], str]] = {
     "timeout": (
         KitRefused,
-        "The kit {kit} took longer than {seconds} seconds to render and was stopped.",
+        N_("The kit {kit} took longer than {seconds} seconds to render and was stopped."),
     ),
     "output": (
         KitRefused,
-        "The kit {kit} wrote more than {max_chars} characters and was stopped.",
+        N_("The kit {kit} wrote more than {max_chars} characters and was stopped."),
     ),
-    "value": (KitRefused, "The kit {kit} tried to build a value too large to render."),
-    "memory": (KitRefused, "The kit {kit} needed too much memory and was stopped."),
+    "value": (KitRefused, N_("The kit {kit} tried to build a value too large to render.")),
+    "memory": (KitRefused, N_("The kit {kit} needed too much memory and was stopped.")),
     "unsafe": (
         KitRefused,
-        "The kit {kit} tried to reach something a kit may not touch, so it was refused.",
+        N_("The kit {kit} tried to reach something a kit may not touch, so it was refused."),
     ),
     "include": (
         KitRefused,
-        "The kit {kit} tried to include {detail}, which is not one of its own templates.",
+        N_("The kit {kit} tried to include {detail}, which is not one of its own templates."),
     ),
-    "recursion": (KitRefused, "The kit {kit} calls itself without end and was stopped."),
-    "undefined": (KitRenderError, "The kit {kit} uses a name it never defines: {detail}."),
-    "syntax": (KitRenderError, "The kit {kit} has a template syntax error: {detail}."),
-    "error": (KitRenderError, "The kit {kit} failed to render: {detail}."),
+    "recursion": (KitRefused, N_("The kit {kit} calls itself without end and was stopped.")),
+    "undefined": (KitRenderError, N_("The kit {kit} uses a name it never defines: {detail}.")),
+    "syntax": (KitRenderError, N_("The kit {kit} has a template syntax error: {detail}.")),
+    "error": (KitRenderError, N_("The kit {kit} failed to render: {detail}.")),
 }
 
 
@@ -97,7 +98,7 @@ class Sandbox:
         except OSError as error:
             log.error("Cannot start the kit sandbox: %s", error)
             raise KitRenderError(
-                "The kit {kit} could not be rendered: the sandbox did not start.", kit=kit_id
+                N_("The kit {kit} could not be rendered: the sandbox did not start."), kit=kit_id
             ) from error
         return self._result(kit_id, completed)
 
@@ -117,7 +118,7 @@ class Sandbox:
                 # Killed by a signal (the CPU limit) or out of memory before it could answer.
                 reason = "memory" if "MemoryError" in stderr else "timeout"
                 raise self._refusal(kit_id, reason, "")
-            raise KitRenderError("The kit {kit} could not be rendered.", kit=kit_id)
+            raise KitRenderError(N_("The kit {kit} could not be rendered."), kit=kit_id)
         if result.get("ok") is True and isinstance(result.get("text"), str):
             return str(result["text"])
         reason = str(result.get("reason", "error"))

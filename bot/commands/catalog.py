@@ -7,6 +7,7 @@ from bot.commands import (
     checkins,
     emergent_roles,
     identity,
+    kits,
     meetups,
     onboarding,
     relays,
@@ -32,5 +33,6 @@ def build_registry() -> Registry:
             *topics.commands(),
             *checkins.commands(),
             *identity.commands(),
+            *kits.commands(),
         ]
     )

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from bot.commands.registry import Registry
     from bot.config import Config
     from bot.i18n import Catalogs, Translator
+    from bot.kit_press import KitPress
     from toolkits.catalog import Catalog
 
 
@@ -26,6 +27,7 @@ class CommandContext:
     registry: Registry
     catalogs: Catalogs
     kits: Catalog
+    kit_press: KitPress
 
     @property
     def language(self) -> str:

@@ -10,6 +10,7 @@ from bot.commands.context import CommandContext
 from bot.commands.registry import Command, Registry, Who
 from bot.config import Config
 from bot.i18n import Catalogs, Translator
+from bot.kit_press import KitPress
 from bot.reply import Reply
 from circles.actor import Actor
 from circles.errors import CanError
@@ -31,6 +32,7 @@ class Dispatcher:
         catalogs: Catalogs,
         config: Config,
         kits: Catalog | None = None,
+        kit_press: KitPress | None = None,
     ) -> None:
         self.registry = registry
         self.uow = uow
@@ -38,6 +40,8 @@ class Dispatcher:
         self.config = config
         # The action kits the kit, checkin and map commands know; none unless the caller loads them.
         self.kits = kits if kits is not None else Catalog(kits=())
+        # Renders kits for `kit` (and the web portal); its pool starts on the first render only.
+        self.kit_press = kit_press or KitPress(self.kits, config.web.public_url)
 
     def translator_for(self, actor: Actor) -> Translator:
         return self.catalogs.translator(language_of(self.uow, actor))
@@ -87,7 +91,14 @@ class Dispatcher:
                 error=True,
             )
         context = CommandContext(
-            actor, t, self.uow, self.config, self.registry, self.catalogs, self.kits
+            actor,
+            t,
+            self.uow,
+            self.config,
+            self.registry,
+            self.catalogs,
+            self.kits,
+            kit_press=self.kit_press,
         )
         try:
             args = command.parse(rest.replace("\n", " "))

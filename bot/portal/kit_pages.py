@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.kit_press import KitPress
 from bot.portal.page_error import PageError
 from circles.errors import N_, CanError, Conflict, Invalid, NotFound, PermissionDenied
 from toolkits.errors import (
+    KitBusy,
     KitError,
     KitFormatError,
     KitNotFound,
@@ -19,23 +20,16 @@ from toolkits.errors import (
     KitRenderError,
 )
 from toolkits.kit import Kit
-from toolkits.render import render
 
 CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html", "md": "text/markdown"}
 # A downloaded kit page carries its own inline CSS and QR code, and never any script.
 KIT_HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
 
 
-async def render_kit(
-    kit: Kit, fmt: str, lang: str, params: Mapping[str, str], public_url: str
-) -> bytes:
-    """The one place the portal renders a kit, off the event loop (PDF takes a second)."""
-    return await asyncio.to_thread(render, kit, fmt, lang, dict(params), public_url)
-
-
 def status_of(error: KitError | CanError) -> int:
     """The HTTP status that says what went wrong with a kit request."""
     statuses: list[tuple[type[Exception], int]] = [
+        (KitBusy, 503),  # too many renders waiting: try again shortly
         (KitNotFound, 404),
         (NotFound, 404),
         (KitParameterError, 400),
@@ -78,7 +72,7 @@ class Download:
 
 
 async def download(
-    kit: Kit, fmt: str, query: Mapping[str, str], page_lang: str, public_url: str
+    kit: Kit, fmt: str, query: Mapping[str, str], page_lang: str, press: KitPress
 ) -> Download:
     """Render ``kit`` from a download address: ``?lang=`` picks the kit's language, the rest
     are its parameters; every refusal becomes a PageError."""
@@ -87,7 +81,8 @@ async def download(
         raise PageError(404, N_("This kit has no version in '{lang}'."), lang=lang[:20])
     params = {k: v for k, v in query.items() if k != "lang"}
     try:
-        data = await render_kit(kit, fmt, lang, params, public_url)
+        # The kit press renders in its worker process and caches, as for the kit command.
+        rendered = await press.render_async(kit.id, fmt, lang, params)
     except (KitError, CanError) as error:
         raise refusal(error) from None
-    return Download(kit, fmt, lang, data)
+    return Download(kit, fmt, lang, rendered.data)

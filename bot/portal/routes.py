@@ -137,7 +137,7 @@ class Portal:
         asked = self.ask(request)
         kit = self.find_kit(request.match_info["kit"])
         fmt = request.match_info["fmt"]
-        found = await kit_pages.download(kit, fmt, asked.query, asked.lang, self.site.public_url)
+        found = await kit_pages.download(kit, fmt, asked.query, asked.lang, self.site.kit_press)
         return found.response()
 
     def find_kit(self, kit_id: str) -> Kit:

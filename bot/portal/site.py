@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.config import Config
 from bot.i18n import Catalogs
+from bot.kit_press import KitPress
 from circles.unit_of_work import UnitOfWork
 from toolkits.catalog import Catalog
 
@@ -16,6 +17,7 @@ class Site:
     config: Config
     catalogs: Catalogs
     kits: Catalog
+    kit_press: KitPress  # renders downloads off the loop, shared with the kit command
 
     @property
     def public_url(self) -> str:

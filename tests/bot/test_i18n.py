@@ -7,6 +7,7 @@ import string
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 from bot.i18n import Catalogs
 
@@ -51,6 +52,20 @@ def test_the_portal_templates_are_extracted() -> None:
     messages = extracted_messages()
     assert "Circle map" in messages  # from a template only
     assert "used {count} times" in messages
+
+
+def test_no_message_is_translated_in_two_catalogs() -> None:
+    # Catalogs merge in file order, so a second translation would silently win over the first.
+    seen: dict[str, str] = {}
+    twice = []
+    for po_path in sorted((ROOT / "bot" / "locale" / "zh" / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as handle:
+            for message in read_po(handle, locale="zh"):
+                if message.id and str(message.id) in seen:
+                    twice.append(f"{message.id!r} in {seen[str(message.id)]} and {po_path.name}")
+                elif message.id:
+                    seen[str(message.id)] = po_path.name
+    assert twice == []
 
 
 def test_a_language_without_a_catalog_falls_back_to_english() -> None:

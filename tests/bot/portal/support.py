@@ -25,7 +25,13 @@ class Running:
 
 @asynccontextmanager
 async def running_portal(dispatcher: Dispatcher) -> AsyncIterator[Running]:
-    site = Site(dispatcher.uow, dispatcher.config, dispatcher.catalogs, dispatcher.kits)
+    site = Site(
+        dispatcher.uow,
+        dispatcher.config,
+        dispatcher.catalogs,
+        dispatcher.kits,
+        dispatcher.kit_press,
+    )
     portal = WebPortal(build_web_app(dispatcher.uow, site), "127.0.0.1", 0)
     port = await portal.start()
     try:
