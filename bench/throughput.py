@@ -1,6 +1,7 @@
 """Updates answered per second: the real `canbot run` against a bare python-telegram-bot echo bot.
 
-Run: python -m bench.throughput [--updates 2000] [--users 100] [sizes...]   (default 300 10000)
+Run: python -m bench.throughput [--updates 2000] [--users 100] [--rounds 3] [sizes...]
+(default sizes 300 10000)
 
 Both bots poll the same FakeTelegramAPI (loopback) with the same concurrency. For each size the
 default TinyDB store is filled with that many volunteers; ``--users`` of them send the updates:
@@ -112,7 +113,8 @@ async def echo_run(plan: list[tuple[int, str]]) -> float:
         await fake.wait_for(lambda: fake.sent("getUpdates"), what="polling", timeout=30)
         return await answered_per_second(fake, plan)
     finally:
-        process.terminate()
+        if process.returncode is None:  # it may have died at start; its traceback is on stderr
+            process.terminate()
         await process.wait()
         await fake.stop()
 
