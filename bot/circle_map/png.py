@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
-import cairosvg  # no type information shipped: see the mypy overrides in pyproject.toml
+from circles.errors import N_, CanError
 
 MAX_SIDE = 2048  # pixels; chat apps downscale bigger images anyway, and time grows with area
 _WIDTH = re.compile(r'<svg[^>]*\swidth="([0-9.]+)"')
+
+
+class MapImageUnavailable(CanError):
+    """This server cannot rasterise the map (the Cairo library is missing)."""
 
 
 def svg_to_png(svg: str, *, scale: float = 2.0, max_side: int = MAX_SIDE) -> bytes:
@@ -15,6 +19,15 @@ def svg_to_png(svg: str, *, scale: float = 2.0, max_side: int = MAX_SIDE) -> byt
 
     The map is square-ish, so bounding the width bounds the area.
     """
+    try:
+        # Imported here: cairosvg needs the system's libcairo2 (scripts/setup-system), and the
+        # bot, the portal and the SVG map all work without it.
+        import cairosvg  # no type information shipped: see the mypy overrides in pyproject.toml
+    except (ImportError, OSError) as error:
+        raise MapImageUnavailable(
+            N_("The map image is not available on this server: {detail}. The live map is."),
+            detail=" ".join(str(error).split())[:200],
+        ) from error
     found = _WIDTH.search(svg)
     if found:
         scale = min(scale, max_side / float(found.group(1)))

@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 from markupsafe import Markup
 
+from bot.circle_map.png import MapImageUnavailable
 from bot.local_time import when
 from bot.portal import guard, kit_pages, language
 from bot.portal.live import MapFeed
@@ -102,7 +103,10 @@ class Portal:
 
     async def map_png(self, request: web.Request) -> web.Response:
         asked = self.ask(request)
-        data = await self.images.png(asked.lang)
+        try:
+            data = await self.images.png(asked.lang)
+        except MapImageUnavailable as error:
+            raise PageError(503, error.message, **error.params) from error
         return web.Response(
             body=data, content_type="image/png", headers={"Cache-Control": "no-cache"}
         )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
+
 from tests.conftest import Say
 
 
@@ -16,3 +20,14 @@ def test_map_sends_the_png_and_the_link(say: Say) -> None:
 def test_map_takes_no_arguments(say: Say) -> None:
     reply = say("visitor", "map everything")
     assert reply.error and "map" in reply.text
+
+
+def test_map_without_cairo_says_so_and_points_to_the_live_map(
+    say: Say, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A None entry makes `import cairosvg` raise ImportError, as on a machine without libcairo2.
+    monkeypatch.setitem(sys.modules, "cairosvg", None)
+    reply = say("visitor", "map")
+    assert reply.error and not reply.attachments
+    assert "map image is not available" in reply.text and "live map" in reply.text
+    assert say("visitor", "circles").error is False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import sys
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -158,6 +159,16 @@ async def test_map_images(site: Running, http: aiohttp.ClientSession) -> None:
         assert (await response.read()).startswith(b"\x89PNG")
     status, body, response = await get(http, site.base + "/map.svg?lang=zh")
     assert status == 200 and response.content_type == "image/svg+xml" and "研发圈" in body
+
+
+async def test_map_png_without_cairo_is_a_clear_503(
+    site: Running, http: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "cairosvg", None)  # as on a machine without libcairo2
+    status, body, _ = await get(http, site.base + "/map.png?lang=zh")
+    assert status == 503 and "无法生成地图图片" in body
+    status, _, _ = await get(http, site.base + "/map.svg")
+    assert status == 200
 
 
 async def read_event(stream: aiohttp.StreamReader) -> str:
