@@ -14,7 +14,7 @@ from typing import Any
 from bot import __version__
 from bot.bootstrap import build_runtime, control_socket_path
 from bot.config import Config, ConfigError, load_config
-from bot.console import chat_loop
+from bot.console import FILES_FOLDER, FileShelf, chat_loop
 from bot.control import ControlClient, console_actor
 from circles.errors import CanError
 from circles.services.export import export_network, import_network
@@ -54,16 +54,17 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
 
 def cmd_chat(config: Config, args: argparse.Namespace) -> int:
     name = args.as_name or os.environ.get("USER") or "console"
+    shelf = FileShelf(args.files)
     client = ControlClient.connect(control_socket_path(config))
     if client is not None:
         try:
-            return chat_loop(lambda line: client.chat(name, line))
+            return chat_loop(lambda line: client.chat(name, line), shelf=shelf)
         finally:
             client.close()
     runtime = build_runtime(config)
     try:
         actor = console_actor(name)
-        return chat_loop(lambda line: runtime.dispatcher.handle(actor, line))
+        return chat_loop(lambda line: runtime.dispatcher.handle(actor, line), shelf=shelf)
     finally:
         runtime.close()
 
@@ -202,6 +203,13 @@ def build_parser() -> argparse.ArgumentParser:
     with_config("run", "run the bot: chat platforms, scheduler, web portal")
     chat = with_config("chat", "talk to the bot in the terminal")
     chat.add_argument("--as", dest="as_name", metavar="NAME", help="your console name")
+    chat.add_argument(
+        "--files",
+        type=Path,
+        default=FILES_FOLDER,
+        metavar="DIR",
+        help=f"where files the bot sends (kits, map, your data) go (default {FILES_FOLDER})",
+    )
     export = with_config("export", "the whole network as JSON")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     imp = with_config("import", "restore an export into an empty store")

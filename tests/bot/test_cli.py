@@ -136,6 +136,22 @@ def test_chat_and_export_reach_the_running_bot(
     ]
 
 
+def test_files_the_running_bot_sends_are_saved_where_chat_runs(
+    running: tuple[Path, list[str], subprocess.Popen[str]],
+) -> None:
+    cwd, config, _ = running
+    result = canbot(cwd, "chat", *config, "--as", "alice", stdin="join\nmydata\nmydata\n")
+    assert result.returncode == 0, result.stderr
+    first, second = sorted((cwd / "canbot-files").iterdir())
+    assert "📎 canbot-files/" in result.stdout
+    mine = json.loads(first.read_bytes())
+    assert [v["name"] for v in mine["volunteers"]] == ["alice"]
+    assert json.loads(second.read_bytes())["volunteers"] == mine["volunteers"]
+    # The data is personal: only its owner may read it.
+    assert (cwd / "canbot-files").stat().st_mode & 0o777 == 0o700
+    assert first.stat().st_mode & 0o777 == 0o600
+
+
 def test_export_then_import_gives_the_same_export(tmp_path: Path) -> None:
     canbot(tmp_path, "demo")
     first = tmp_path / "first.json"
