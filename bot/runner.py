@@ -32,7 +32,12 @@ def build_platforms(runtime: Runtime) -> list[Platform]:
 def portal_site(runtime: Runtime) -> Site:
     dispatcher = runtime.dispatcher
     return Site(
-        runtime.uow, runtime.config, dispatcher.catalogs, dispatcher.kits, dispatcher.kit_press
+        runtime.uow,
+        runtime.config,
+        dispatcher.catalogs,
+        dispatcher.kits,
+        dispatcher.kit_press,
+        dispatcher.map_drawings,
     )
 
 

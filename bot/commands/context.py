@@ -9,6 +9,7 @@ from circles.actor import Actor
 from circles.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
+    from bot.circle_map.drawings import MapDrawings
     from bot.commands.registry import Registry
     from bot.config import Config
     from bot.i18n import Catalogs, Translator
@@ -28,6 +29,7 @@ class CommandContext:
     catalogs: Catalogs
     kits: Catalog
     kit_press: KitPress
+    map_drawings: MapDrawings
 
     @property
     def language(self) -> str:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import unicodedata
 
+from bot.circle_map.drawings import MapDrawings
 from bot.commands.context import CommandContext
 from bot.commands.registry import Command, Registry, Who
 from bot.config import Config
@@ -42,6 +43,8 @@ class Dispatcher:
         self.kits = kits if kits is not None else Catalog(kits=())
         # Renders kits for `kit` (and the web portal); its pool starts on the first render only.
         self.kit_press = kit_press or KitPress(self.kits, config.web.public_url)
+        # The circle map drawn once per revision and language, for `map` and the portal.
+        self.map_drawings = MapDrawings(catalogs, config.network.name)
 
     def translator_for(self, actor: Actor) -> Translator:
         return self.catalogs.translator(language_of(self.uow, actor))
@@ -99,6 +102,7 @@ class Dispatcher:
             self.catalogs,
             self.kits,
             kit_press=self.kit_press,
+            map_drawings=self.map_drawings,
         )
         try:
             args = command.parse(rest.replace("\n", " "))

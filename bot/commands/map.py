@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from bot.circle_map.png import svg_to_png
 from bot.circle_map.snapshot import read_circle_map
-from bot.circle_map.svg import circle_map_svg
 from bot.commands.context import CommandContext
 from bot.commands.registry import Args, Command, Who
 from bot.reply import Attachment, Reply
@@ -12,11 +10,11 @@ from circles.errors import N_
 
 
 def show_map(ctx: CommandContext, args: Args) -> Reply:
-    svg = circle_map_svg(read_circle_map(ctx.uow), ctx.t, ctx.config.network.name)
+    png = ctx.map_drawings.png(read_circle_map(ctx.uow), ctx.language)
     url = f"{ctx.config.web.public_url.rstrip('/')}/map"
     return Reply(
         ctx.t("The circle map. It changes as roles are claimed: {url}", url=url),
-        attachments=(Attachment("circle-map.png", "image/png", svg_to_png(svg)),),
+        attachments=(Attachment("circle-map.png", "image/png", png),),
     )
 
 
@@ -28,6 +26,6 @@ def commands() -> list[Command]:
             N_("The circle map as an image, with a link to the live map"),
             Who.ANYONE,
             show_map,
-            slow=True,  # rasterising the PNG takes 0.4-1.4 s (bench/portal.py)
+            slow=True,  # rasterising a new map's PNG takes 0.5-1.5 s (bench/portal.py)
         )
     ]

@@ -48,7 +48,7 @@ class Portal:
         network = site.config.network
         self.pages = Pages(site.catalogs, network.name)
         self.feed = MapFeed(site.uow)
-        self.images = MapImages(self.feed, site.catalogs, network.name)
+        self.images = MapImages(self.feed, site.map_drawings)
 
     def ask(self, request: web.Request) -> Asked:
         query = checked_query(request.query_string, request.query)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.circle_map.drawings import MapDrawings
 from bot.config import Config
 from bot.i18n import Catalogs
 from bot.kit_press import KitPress
@@ -18,6 +19,7 @@ class Site:
     catalogs: Catalogs
     kits: Catalog
     kit_press: KitPress  # renders downloads off the loop, shared with the kit command
+    map_drawings: MapDrawings  # the map drawn once per revision, shared with the map command
 
     @property
     def public_url(self) -> str:

@@ -31,6 +31,7 @@ async def running_portal(dispatcher: Dispatcher) -> AsyncIterator[Running]:
         dispatcher.catalogs,
         dispatcher.kits,
         dispatcher.kit_press,
+        dispatcher.map_drawings,
     )
     portal = WebPortal(build_web_app(dispatcher.uow, site), "127.0.0.1", 0)
     port = await portal.start()
