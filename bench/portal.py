@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
+from bot.circle_map.drawings import MapDrawings
 from bot.circle_map.png import svg_to_png
 from bot.circle_map.snapshot import read_circle_map
 from bot.circle_map.svg import circle_map_svg
@@ -69,6 +70,7 @@ def main(argv: list[str]) -> None:
     t = Catalogs().translator("en")
     print(
         f"{'circles':>8} {'roles':>6} {'svg KB':>7} {'svg p50/max ms':>16} {'png p50/max ms':>16}"
+        f" {'map again p50/max ms':>21}"
     )
     for count in counts:
         uow = build(count)
@@ -77,9 +79,16 @@ def main(argv: list[str]) -> None:
         roles = sum(len(c.roles) for c in circle_map.circles)
         svg_p50, svg_max = timed(lambda uow=uow: circle_map_svg(read_circle_map(uow), t, "CAN"), 20)
         png_p50, png_max = timed(lambda svg=svg: svg_to_png(svg), 5)
+        # The `map` command once this revision's PNG is drawn: a store read and a look-up.
+        drawings = MapDrawings(Catalogs(), "CAN")
+        drawings.png(circle_map, "en")
+        again_p50, again_max = timed(
+            lambda uow=uow, d=drawings: d.png(read_circle_map(uow), "en"), 20
+        )
         print(
             f"{len(circle_map.circles):>8} {roles:>6} {len(svg) / 1024:>7.1f} "
             f"{svg_p50:>7.1f} / {svg_max:<6.1f} {png_p50:>7.1f} / {png_max:<6.1f}"
+            f" {again_p50:>10.1f} / {again_max:<6.1f}"
         )
 
 
