@@ -13,7 +13,7 @@ from typing import Any
 
 from bot import __version__
 from bot.bootstrap import build_runtime, control_socket_path
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, format_duration, load_config
 from bot.console import FILES_FOLDER, FileShelf, chat_loop
 from bot.control import ControlClient, console_actor
 from circles.errors import CanError
@@ -125,9 +125,10 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
         print(f"slack: on, {'Socket Mode' if sl.app_token else 'HTTP mode at /slack/events'}")
     else:
         print("slack: off (no slack.bot_token)")
-    reminders = ", ".join(str(r) for r in config.meetups.reminders) or "none"
+    reminders = ", ".join(format_duration(r) for r in config.meetups.reminders) or "none"
     print(f"meetup reminders before each occurrence: {reminders}")
     print(f"community kit folders: {len(config.kits.extra_dirs)}")
+    print(f"a topic becomes an action group at {config.topics.threshold} backers")
     return 0
 
 

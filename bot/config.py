@@ -115,6 +115,15 @@ def parse_duration(text: str, key: str) -> timedelta:
     return timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
 
 
+def format_duration(duration: timedelta) -> str:
+    """The inverse of ``parse_duration`` in the largest whole unit: 24 hours -> ``1d``."""
+    seconds = int(duration.total_seconds())
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
 def _expand(value: Any, env: Mapping[str, str]) -> Any:
     if isinstance(value, str):
         return VARIABLE.sub(lambda m: env.get(m.group(1), ""), value)

@@ -181,6 +181,8 @@ def test_demo_seeds_a_living_network(tmp_path: Path) -> None:
 def test_check_says_what_would_run_and_bad_config_is_one_line(tmp_path: Path) -> None:
     ok = canbot(tmp_path, "check")
     assert ok.returncode == 0 and "telegram: off" in ok.stdout and "store: tinydb://" in ok.stdout
+    assert "reminders before each occurrence: 1d, 1h\n" in ok.stdout
+    assert "action group at 3 backers" in ok.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text("web:\n  port: lots\n")
     result = canbot(tmp_path, "check", "--config", str(bad))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, ConfigError, load_config, parse_config
+from bot.config import Config, ConfigError, format_duration, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +47,8 @@ def test_reminders_parse_durations() -> None:
         timedelta(minutes=15),
         timedelta(seconds=30),
     )
+    assert [format_duration(r) for r in config.meetups.reminders] == ["2d", "1h", "15m", "30s"]
+    assert format_duration(timedelta(hours=36)) == "36h"
 
 
 @pytest.mark.parametrize(
