@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from circles.actor import Actor
 from circles.errors import N_, Conflict, Invalid, NotFound
+from circles.masking import mask, traces_of
 from circles.model import NETWORK, Circle, Role, Volunteer
 from circles.services.announcements import announce, network_chats
 from circles.text import clean
@@ -203,12 +204,17 @@ def day_topic(s: Session) -> str:
 
 
 def forget_volunteer(s: Session, volunteer_id: str) -> None:
-    """Anonymise: the proposer becomes "" and the volunteer no longer backs anything."""
+    """Anonymise: the proposer becomes "" and the volunteer no longer backs anything.
+
+    A topic they proposed stays (others back it) but no longer names them, not even in its title.
+    """
+    terms = traces_of(s, volunteer_id)
     for topic in _all(s):
         if topic.proposer != volunteer_id and volunteer_id not in topic.backers:
             continue
         if topic.proposer == volunteer_id:
             topic.proposer = ""
+            topic.title = mask(topic.title, terms)
         topic.backers = [b for b in topic.backers if b != volunteer_id]
         _save(s, topic)
 

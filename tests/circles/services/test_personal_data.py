@@ -80,7 +80,7 @@ def everywhere(uow: UnitOfWork, actor: Actor, role: str, slot: str) -> str:
     for relay in relays:
         claim_slot(uow, actor, relay, slot)
     record_checkin(uow, actor, f"{actor.name} sorted parcels #parcel-sorting", {"parcel-sorting"})
-    propose_topic(uow, actor, f"Topic number {slot}", threshold=3)
+    propose_topic(uow, actor, f"Topic number {slot}: {actor.name}'s idea", threshold=3)
     propose_role(uow, actor, "content", f"helper-{slot}", "Helper: helps", "en")
     with uow.begin() as s:
         personal_data.one_time_codes.issue(s, volunteer.id, actor.identity, "link")
