@@ -86,9 +86,10 @@ def _circle(spot: CircleSpot, t: Translator, lang: str, extra_roots: list[str]) 
         f'stroke="{stroke}" stroke-width="{2.5 if spot.depth else 2}"/>',
     ]
     if not circle.roles and not spot.children:
+        empty_label = t("no roles yet")
         out.append(
             f'<text x="{n(spot.x)}" y="{n(spot.y + 5)}" text-anchor="middle" font-size="13" '
-            f'fill="{stroke}">{x(t("no roles yet"))}</text>'
+            f'fill="{stroke}">{x(empty_label)}</text>'
         )
     for role in spot.roles:
         out.extend(_role(role, tab, t, lang))

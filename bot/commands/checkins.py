@@ -20,7 +20,14 @@ def checkin(ctx: CommandContext, args: Args) -> Reply:
     if recorded.kit:
         with ctx.uow.begin() as s:
             used = kit_usage(s)[recorded.kit]
-        lines.append(t("Kit {kit} has now been used {count} times.", kit=recorded.kit, count=used))
+        lines.append(
+            t.plural(
+                "Kit {kit} has now been used once.",
+                "Kit {kit} has now been used {count} times.",
+                used,
+                kit=recorded.kit,
+            )
+        )
     if recorded.neighborhood:
         lines.append(t("Neighborhood: {place}", place=recorded.neighborhood))
     else:

@@ -77,7 +77,8 @@ def proposals(ctx: CommandContext, args: Args) -> Reply:
     for item in found:
         ref = f"{item.circle.slug}/{item.role.slug}"
         by = item.names.get(item.role.proposed_by, "—")
-        lines.append(f"• {ref} {pick(item.role.name, t.language)} — {t('by {name}', name=by)}")
+        proposer = t("by {name}", name=by)
+        lines.append(f"• {ref} {pick(item.role.name, t.language)} — {proposer}")
         purpose = pick(item.role.purpose, t.language)
         if purpose:
             lines.append(f"  {purpose}")

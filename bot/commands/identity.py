@@ -88,9 +88,9 @@ def forgetme(ctx: CommandContext, args: Args) -> Reply:
     text = "\n".join(
         [
             t(
-                "This deletes your profile and linked accounts, releases your {roles} roles, "
+                "This deletes your profile and linked accounts, releases your roles ({roles}), "
                 "frees your relay slots, removes your meetup answers and anonymises your "
-                "{checkins} check-ins. It cannot be undone.",
+                "check-ins ({checkins}). It cannot be undone.",
                 roles=request.roles,
                 checkins=request.checkins,
             ),

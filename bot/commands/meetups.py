@@ -100,7 +100,8 @@ def meetups(ctx: CommandContext, args: Args) -> Reply:
     for item in found:
         lines.append(session_line(t, item, timezone))
         where = f" · {item.meetup.place}" if item.meetup.place else ""
-        lines.append(f"  {t('id: {id}', id=item.occurrence.id)}{where}")
+        occurrence_id = t("id: {id}", id=item.occurrence.id)
+        lines.append(f"  {occurrence_id}{where}")
     lines.append(t("Answer with rsvp <id> yes, no or maybe."))
     return Reply("\n".join(lines))
 

@@ -56,9 +56,10 @@ def board(t: Translator, view: RelayView, now: datetime) -> Reply:
             buttons.append(Button(t("Claim slot {slot}", slot=slot), f"relay claim {r.id} {slot}"))
     open_count = r.slots - len(r.holders)
     lines.append(
-        t(
+        t.plural(
+            "{count} slot open. Claim it with relay claim {relay} <slot>.",
             "{count} slots open. Claim one with relay claim {relay} <slot>.",
-            count=open_count,
+            open_count,
             relay=r.id,
         )
     )

@@ -21,6 +21,7 @@ def role_load_lines(ctx: CommandContext, slug: str) -> list[str]:
     limit = ctx.uow.network.role_load_warning
     lines = [t("For leads: holding more than {limit} roles across the network:", limit=limit)]
     lines.extend(
-        "• " + t("{name}: {count} roles", name=load.name, count=load.roles) for load in loads
+        "• " + t.plural("{name}: {count} role", "{name}: {count} roles", load.roles, name=load.name)
+        for load in loads
     )
     return lines

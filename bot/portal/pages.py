@@ -44,10 +44,13 @@ class Pages:
             return f"{target}?{urlencode(query)}" if query else target
 
         def used(count: int) -> str:
-            return t("used {count} times", count=count) if count else t("not used yet")
+            if not count:
+                return t("not used yet")
+            return t.plural("used once", "used {count} times", count)
 
         return self._env.get_template(name).render(
             t=t,
+            plural=t.plural,
             used=used,
             lang=lang,
             html_lang=HTML_LANG[lang],

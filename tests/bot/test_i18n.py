@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from pathlib import Path
@@ -20,15 +21,56 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 METHODS = [("**.py", "python"), ("portal/templates/**.j2", "jinja2.ext:babel_extract")]
 
 
-def extracted_messages() -> set[str]:
-    found: set[str] = set()
-    for package in ("bot", "circles", "toolkits"):
+PACKAGES = ("bot", "circles", "toolkits")
+KEYWORDS = {"t": None, "N_": None, "plural": (1, 2)}
+
+
+def extracted() -> tuple[set[str], set[tuple[str, str]]]:
+    """What babel finds, as a translator would extract it: plain and counted messages."""
+    plain: set[str] = set()
+    counted: set[tuple[str, str]] = set()
+    for package in PACKAGES:
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / package, METHODS, keywords={"t": None, "N_": None}, comment_tags=()
+            ROOT / package, METHODS, keywords=KEYWORDS, comment_tags=()
         ):
             if isinstance(message, str) and message:
-                found.add(message)
+                plain.add(message)
+            elif isinstance(message, tuple) and all(message):
+                counted.add((str(message[0]), str(message[1])))
+    return plain, counted
+
+
+def extracted_messages() -> set[str]:
+    return extracted()[0]
+
+
+def messages_in_the_code() -> set[str]:
+    """Every literal message passed to t(), N_() or .plural(), read from the syntax tree.
+
+    The tree sees calls inside f-strings too, where babel's tokenizer does not look.
+    """
+    found: set[str] = set()
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call) or not node.args:
+                    continue
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                first = node.args[0]
+                if (
+                    name in KEYWORDS
+                    and isinstance(first, ast.Constant)
+                    and isinstance(first.value, str)
+                ):
+                    found.add(first.value)
     return found
+
+
+def test_babel_extracts_every_message_the_code_uses() -> None:
+    plain, counted = extracted()
+    known = plain | {singular for singular, _ in counted}
+    assert sorted(messages_in_the_code() - known) == []
 
 
 def test_every_message_is_translated_to_chinese() -> None:
@@ -37,6 +79,29 @@ def test_every_message_is_translated_to_chinese() -> None:
     zh = Catalogs().translator("zh")
     missing = sorted(m for m in messages if zh(m) == m)
     assert missing == []
+
+
+def test_every_counted_message_is_translated_to_chinese() -> None:
+    _, counted = extracted()
+    assert len(counted) >= 5
+    zh = Catalogs().translator("zh")
+    formatter = string.Formatter()
+    missing = []
+    for singular, plural in counted:
+        names = {name for _, name, _, _ in formatter.parse(plural) if name} - {"count"}
+        params = {name: name for name in names}
+        if zh.plural(singular, plural, 2, **params) == plural.format(count=2, **params):
+            missing.append(singular)
+    assert missing == []
+
+
+def test_counted_messages_pick_their_form_by_the_catalog_rule() -> None:
+    catalogs = Catalogs()
+    en, zh = catalogs.translator("en"), catalogs.translator("zh")
+    assert en.plural("used once", "used {count} times", 1) == "used once"
+    assert en.plural("used once", "used {count} times", 3) == "used 3 times"
+    assert zh.plural("used once", "used {count} times", 1) == "用过 1 次"
+    assert zh.plural("used once", "used {count} times", 3) == "用过 3 次"
 
 
 def test_translations_keep_the_placeholders() -> None:
@@ -51,7 +116,22 @@ def test_translations_keep_the_placeholders() -> None:
 def test_the_portal_templates_are_extracted() -> None:
     messages = extracted_messages()
     assert "Circle map" in messages  # from a template only
-    assert "used {count} times" in messages
+    assert ("{count} volunteer", "{count} volunteers") in extracted()[1]  # plural() in a template
+
+
+def test_counted_translations_keep_the_placeholders() -> None:
+    formatter = string.Formatter()
+    with_forms: dict[str, list[str]] = {}
+    for po_path in (ROOT / "bot" / "locale" / "zh" / "LC_MESSAGES").glob("*.po"):
+        with po_path.open("rb") as handle:
+            for message in read_po(handle, locale="zh"):
+                if isinstance(message.id, tuple | list):
+                    with_forms[str(message.id[1])] = [str(form) for form in message.string]
+    assert with_forms
+    for plural, forms in with_forms.items():
+        wanted = {name for _, name, _, _ in formatter.parse(plural) if name}
+        for form in forms:
+            assert {name for _, name, _, _ in formatter.parse(form) if name} == wanted, plural
 
 
 def test_no_message_is_translated_in_two_catalogs() -> None:

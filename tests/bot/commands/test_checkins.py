@@ -22,7 +22,7 @@ def test_a_checkin_records_kit_and_neighborhood(say: Say, dispatcher: Dispatcher
     reply = say("alice", "checkin sorted parcels at building 12 #parcel-sorting")
     assert not reply.error
     assert "Recorded" in reply.text
-    assert "parcel-sorting has now been used 1 times" in reply.text
+    assert "parcel-sorting has now been used once." in reply.text
     [checkin] = export_network(dispatcher.uow)["checkins"]
     assert (checkin["kit"], checkin["neighborhood"]) == ("parcel-sorting", "Gubei")
     assert "used 2 times" in say("alice", "checkin again #parcel-sorting").text

@@ -311,7 +311,7 @@ def test_forgetme_asks_first_then_leaves_no_trace(
     before = state(dispatcher)
 
     asked = ok(dispatcher, CONSOLE, "forgetme")
-    assert "cannot be undone" in asked.text and "2 roles" in asked.text
+    assert "cannot be undone" in asked.text and "roles (2)" in asked.text
     [[button]] = asked.buttons
     assert button.command == f"forgetme {code_in(asked)}"
     assert state(dispatcher) == before  # asking changes nothing

@@ -141,7 +141,7 @@ async def test_user_text_is_escaped_on_the_overview(
     assert "&lt;img src=x onerror=" in body
     assert "&lt;b&gt;Elm&lt;/b&gt;" in body
     _, body, _ = await get(http, site.base + "/kits")
-    assert "used 1 times" in body
+    assert "used once" in body
 
 
 async def test_healthz_reports_the_version_and_the_store(
