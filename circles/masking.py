@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from circles.unit_of_work import Session
 
@@ -28,3 +28,9 @@ def mask(text: str, terms: Iterable[str]) -> str:
         after = r"(?!\w)" if term[-1].isascii() and term[-1].isalnum() else ""
         text = re.sub(before + re.escape(term) + after, MASK, text, flags=re.IGNORECASE)
     return text
+
+
+def mask_localized(text: Mapping[str, str], terms: Iterable[str]) -> dict[str, str]:
+    """``mask`` in every language of a localized text (a circle's or a role's name, purpose)."""
+    found = list(terms)
+    return {lang: mask(value, found) for lang, value in text.items()}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from circles.masking import mask, mask_localized, traces_of
 from circles.model import NETWORK
 from circles.unit_of_work import Session, UnitOfWork
 
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 
 ANNOUNCEMENTS = "announcements"
 STALE = timedelta(days=1)
+# Parameters that name something by its key in the store (a slug, a topic id). forgetme keeps
+# keys as they are (see ``topics.forget_volunteer``) and the buttons carry them, so masking them
+# in the text would only make it disagree with its buttons.
+REFERENCES = frozenset({"circle", "child", "parent", "role", "roles", "topic"})
 
 
 @dataclass(frozen=True)
@@ -130,3 +135,56 @@ def take_announcements(uow: UnitOfWork, platforms: Collection[str]) -> list[Anno
                 )
             )
     return taken
+
+
+# Hooks for personal data (mydata, forgetme, linkme): each works inside the caller's session.
+
+
+def _masked(params: Mapping[str, Any], terms: list[str]) -> dict[str, Any]:
+    masked: dict[str, Any] = {}
+    for key, value in params.items():
+        if key in REFERENCES:
+            masked[key] = value
+        elif isinstance(value, str):
+            masked[key] = mask(value, terms)
+        elif isinstance(value, Mapping):
+            masked[key] = mask_localized(value, terms)
+        else:
+            masked[key] = value
+    return masked
+
+
+def forget_volunteer(s: Session, volunteer_id: str) -> int:
+    """Mask the volunteer's name and identities in queued announcements; returns how many.
+
+    Masked, not dropped: what an announcement tells of (a topic, a proposed role, an action
+    group) stays in the store for the others, anonymised by the other hooks, so the chats still
+    hear of it, without the person. The outbox keeps no volunteer ids, only names in the text.
+    """
+    terms = traces_of(s, volunteer_id)
+    changed = 0
+    for doc in list(s.tx.all(ANNOUNCEMENTS)):
+        params = doc.get("params", {})
+        masked = _masked(params, terms)
+        if masked != params:
+            s.tx.put(ANNOUNCEMENTS, doc["id"], {**doc, "params": masked})
+            changed += 1
+    return changed
+
+
+def merge_volunteers(s: Session, from_id: str, into_id: str) -> None:
+    """Nothing to move: the outbox names people by display name, never by volunteer id."""
+
+
+def data_of(s: Session, volunteer_id: str) -> list[dict[str, Any]]:
+    """The queued announcements that name the volunteer, as the chats are about to read them."""
+    terms = traces_of(s, volunteer_id)
+    return [
+        {
+            "created_at": item.created_at.isoformat(),
+            "message": item.message,
+            "params": dict(item.params),
+        }
+        for item in pending(s)
+        if _masked(item.params, terms) != item.params
+    ]

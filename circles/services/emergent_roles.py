@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from circles.actor import Actor
 from circles.errors import N_, Conflict, PermissionDenied
+from circles.masking import mask_localized, traces_of
 from circles.model import ACTIVE, PROPOSED, Circle, Role, Volunteer
 from circles.services.announcements import announce
 from circles.services.roles import find_role
@@ -263,12 +264,20 @@ def settle_proposals(uow: UnitOfWork) -> list[str]:
 
 
 def forget_volunteer(s: Session, volunteer_id: str) -> None:
-    """Anonymise a volunteer's proposals (proposer becomes "") and drop their objections."""
+    """Anonymise a volunteer's proposals and drop their objections.
+
+    A role they proposed stays (others may hold it) but no longer names them: the proposer
+    becomes "" and their name and identities are masked in the role's name and purpose. The
+    role's slug stays, as circle slugs do (see ``topics``): commands and buttons name it.
+    """
+    terms = traces_of(s, volunteer_id)
     for circle in s.circles.all():
         changed = False
         for role in circle.roles:
             if role.proposed_by == volunteer_id:
                 role.proposed_by, changed = "", True
+                role.name = mask_localized(role.name, terms)
+                role.purpose = mask_localized(role.purpose, terms)
             if volunteer_id in role.objections:
                 role.objections.remove(volunteer_id)
                 changed = True

@@ -3,17 +3,20 @@ erased (``forgetme``) through one list of per-table hooks.
 
 A feature that stores volunteer ids adds one ``Hook`` line to ``hooks()``; then a merge rewrites
 its references, ``forgetme`` erases them and ``mydata`` shows them, with no other change.
+A new table is either named by a hook or listed in ``WITHOUT_PERSONAL_DATA`` with the reason;
+a test fails on a table that is neither.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from circles.actor import Actor
 from circles.errors import N_, NotFound
 from circles.services import (
+    announcements,
     checkins,
     circle_people,
     emergent_roles,
@@ -25,9 +28,15 @@ from circles.services import (
 )
 from circles.services.export import FORMAT
 from circles.services.one_time_codes import IssuedCode
-from circles.unit_of_work import Session, UnitOfWork
+from circles.services.reminders import DELIVERIES
+from circles.unit_of_work import CIRCLES, PREFERENCES, VOLUNTEERS, Session, UnitOfWork
 
 FORGET = "forget"
+# Store tables no hook needs to visit, and why. (A storage adapter's own bookkeeping, such as
+# TinyDB's ``_meta``, is not a table of the store: no transaction can read or write it.)
+WITHOUT_PERSONAL_DATA: Mapping[str, str] = {
+    DELIVERIES: "keyed by occurrence, offset and group chat; it never names a volunteer",
+}
 
 
 @dataclass(frozen=True)
@@ -37,12 +46,14 @@ class Hook:
     ``forget(s, volunteer_id)`` erases or anonymises it; ``merge(s, from_id, into_id)`` makes
     ``into_id`` own what ``from_id`` owned; ``data_of(s, volunteer_id)`` lists it for ``mydata``
     under the key ``name``. All three work inside an open session and never commit.
+    ``tables`` are the store tables the hook looks after.
     """
 
     name: str
     forget: Callable[[Session, str], object]
     merge: Callable[[Session, str, str], object]
     data_of: Callable[[Session, str], list[dict[str, Any]]]
+    tables: tuple[str, ...]
 
 
 def hooks() -> tuple[Hook, ...]:
@@ -53,18 +64,25 @@ def hooks() -> tuple[Hook, ...]:
     """
     return (
         Hook("circles", circle_people.forget_volunteer, circle_people.merge_volunteers,
-             circle_people.data_of),
-        Hook("meetups", meetups.forget_volunteer, meetups.merge_volunteers, meetups.data_of),
-        Hook("relays", relays.forget_volunteer, relays.merge_volunteers, relays.data_of),
-        Hook("checkins", checkins.forget_volunteer, checkins.merge_volunteers, checkins.data_of),
-        Hook("topics", topics.forget_volunteer, topics.merge_volunteers, topics.data_of),
+             circle_people.data_of, (CIRCLES,)),
+        Hook("meetups", meetups.forget_volunteer, meetups.merge_volunteers, meetups.data_of,
+             (meetups.MEETUPS,)),
+        Hook("relays", relays.forget_volunteer, relays.merge_volunteers, relays.data_of,
+             (relays.RELAYS,)),
+        Hook("checkins", checkins.forget_volunteer, checkins.merge_volunteers, checkins.data_of,
+             (checkins.CHECKINS,)),
+        Hook("topics", topics.forget_volunteer, topics.merge_volunteers, topics.data_of,
+             (topics.TOPICS,)),
         Hook("proposals", emergent_roles.forget_volunteer, emergent_roles.merge_volunteers,
-             emergent_roles.data_of),
+             emergent_roles.data_of, (CIRCLES,)),
+        Hook("announcements", announcements.forget_volunteer, announcements.merge_volunteers,
+             announcements.data_of, (announcements.ANNOUNCEMENTS,)),
         Hook("codes", one_time_codes.forget_volunteer, one_time_codes.merge_volunteers,
-             one_time_codes.data_of),
+             one_time_codes.data_of, (one_time_codes.CODES,)),
         Hook("preferences", profiles.forget_preferences, profiles.merge_preferences,
-             profiles.preferences_of),
-        Hook("volunteers", profiles.forget_volunteer, profiles.merge_volunteers, profiles.data_of),
+             profiles.preferences_of, (PREFERENCES,)),
+        Hook("volunteers", profiles.forget_volunteer, profiles.merge_volunteers, profiles.data_of,
+             (VOLUNTEERS,)),
     )  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from circles.actor import Actor
 from circles.errors import N_, Conflict, Invalid, NotFound
-from circles.masking import mask, traces_of
+from circles.masking import mask, mask_localized, traces_of
 from circles.model import NETWORK, Circle, Role, Volunteer
 from circles.services.announcements import announce, network_chats
 from circles.text import clean
@@ -206,7 +206,8 @@ def day_topic(s: Session) -> str:
 def forget_volunteer(s: Session, volunteer_id: str) -> None:
     """Anonymise: the proposer becomes "" and the volunteer no longer backs anything.
 
-    A topic they proposed stays (others back it) but no longer names them, not even in its title.
+    A topic they proposed stays (others back it) but no longer names them, not even in its title,
+    nor in the name and purpose of the action group it formed.
     """
     terms = traces_of(s, volunteer_id)
     for topic in _all(s):
@@ -215,8 +216,25 @@ def forget_volunteer(s: Session, volunteer_id: str) -> None:
         if topic.proposer == volunteer_id:
             topic.proposer = ""
             topic.title = mask(topic.title, terms)
+            _mask_group(s, topic.circle, terms)
         topic.backers = [b for b in topic.backers if b != volunteer_id]
         _save(s, topic)
+
+
+def _mask_group(s: Session, slug: str, terms: list[str]) -> None:
+    """Mask the name and purpose of the action group a forgotten volunteer's topic formed.
+
+    The slug stays, even if it was made from a title with their name in it: it is the group's
+    key for its meetups, relays, sub-circles and topics, and outside the store for calendar
+    subscriptions, portal links, chat buttons already sent and exports; a rename would break
+    those for the members who stay.
+    """
+    circle = s.circles.get(slug) if slug else None
+    if circle is None:
+        return
+    circle.name = mask_localized(circle.name, terms)
+    circle.purpose = mask_localized(circle.purpose, terms)
+    s.circles.save(circle)
 
 
 def merge_volunteers(s: Session, from_id: str, into_id: str) -> None:

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+from circles.storage.tinydb import TinyDBStore
 from tests.bot.test_cli import canbot, export, holders_of, volunteer_id
 
 CODE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b")
@@ -57,3 +58,63 @@ def test_a_volunteer_is_forgotten_without_a_trace(tmp_path: Path) -> None:
     assert (checkin["text"], checkin["volunteer"]) == ("分拣了快递 #parcel-sorting", "")
     [topic] = data["topics"]
     assert (topic["title"], topic["proposer"], topic["backers"]) == ("修自行车", "", [])
+
+
+def stored_text(cwd: Path) -> str:
+    """The store's own files (snapshot and journal), as `grep` would read them."""
+    return "".join(
+        f.read_text(encoding="utf-8", errors="replace")
+        for f in sorted((cwd / "data").iterdir())
+        if f.is_file()
+    )
+
+
+def link_research(cwd: Path, chat: str) -> None:
+    """What `link research` in a group chat does; the console is no group, so set it directly."""
+    store = TinyDBStore(cwd / "data" / "can.json")
+    try:
+        with store.transaction() as tx:
+            research = tx.get("circles", "research")
+            assert research is not None
+            tx.put("circles", "research", {**research, "chats": [chat]})
+            tx.commit()
+    finally:
+        store.close()
+
+
+def test_queued_announcements_forget_the_volunteer_too(tmp_path: Path) -> None:
+    def chat(who: str, *lines: str) -> list[str]:
+        result = canbot(tmp_path, "chat", "--as", who, stdin="\n".join(lines) + "\n")
+        assert result.returncode == 0, result.stderr
+        return [a for a in result.stdout.split("\n\n") if a.strip()]
+
+    chat("alice", "join", "claim research/interviewer")
+    link_research(tmp_path, "telegram:-100")  # a root circle: it hears of topics too
+    chat("alice", "newrole research helper Helper for alice", "propose Alice and friends cook")
+    chat("bob", "join", "back 1")
+    chat("carol", "join", "back 1")  # the third backer: the action group forms
+    me = volunteer_id(export(tmp_path), "alice")
+    assert "alice" in stored_text(tmp_path).replace("console:alice", "")
+    [code] = set(CODE.findall(chat("alice", "forgetme")[0]))
+    chat("alice", f"forgetme {code}")
+
+    # The group's slug came from the title and stays: meetups, chats and links use it.
+    stored = stored_text(tmp_path).replace("alice-and-friends-cook", "")
+    for trace in (me, "console:alice", "alice", "Alice"):
+        assert trace not in stored, trace
+    # The chats still hear of the role, the topic and the group when `canbot run` starts.
+    store = TinyDBStore(tmp_path / "data" / "can.json")
+    try:
+        with store.transaction() as tx:
+            queued = sorted(tx.all("announcements"), key=lambda d: d["order"])
+    finally:
+        store.close()
+    assert [(a["params"].get("name"), a["params"].get("lead")) for a in queued] == [
+        ("***", None),  # the role proposal
+        ("***", None),  # the topic
+        (None, "***"),  # the action group, led by whom it was
+    ]
+    assert queued[0]["params"]["title"] == "Helper for ***"
+    data = export(tmp_path)
+    group = next(c for c in data["circles"] if c["slug"] == "alice-and-friends-cook")
+    assert group["name"] == "*** and friends cook"

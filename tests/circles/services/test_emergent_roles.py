@@ -231,6 +231,21 @@ def test_forgetting_anonymises_proposals_and_drops_objections(team: UnitOfWork) 
         assert er.data_of(s, alice) == []
 
 
+def test_forgetting_masks_the_proposer_in_the_roles_they_proposed(team: UnitOfWork) -> None:
+    er.propose_role(team, ALICE, "research", "helper", "Helper for Alice: console:alice", "en")
+    er.accept_role(team, LEAD, "research/helper")  # active roles keep their proposer too
+    er.propose_role(team, BOB, "research", "scribe", "Scribe: notes for Alice", "en")
+    with team.begin() as s:
+        er.forget_volunteer(s, vid(team, ALICE))
+        s.commit()
+    with team.begin() as s:
+        research = s.circles.require("research")
+    helper, scribe = research.role("helper"), research.role("scribe")
+    assert (helper.name, helper.purpose) == ({"en": "Helper for ***"}, {"en": "***"})
+    assert helper.status == ACTIVE and helper.proposed_by == ""
+    assert scribe.purpose == {"en": "notes for Alice"}  # Bob's words stay as he wrote them
+
+
 def test_merging_moves_proposals_and_objections_without_doubles(team: UnitOfWork) -> None:
     propose(team)  # by Alice
     propose(team, LEAD, "archivist")

@@ -18,12 +18,14 @@ from circles.clock import FixedClock
 from circles.masking import mask
 from circles.network import Network
 from circles.services import personal_data
+from circles.services.announcements import pending
 from circles.services.checkins import record_checkin
 from circles.services.emergent_roles import propose_role
 from circles.services.meetups import rsvp, schedule_meetup
 from circles.services.membership import join, set_language
 from circles.services.network_setup import ensure_seeded
 from circles.services.relays import claim_slot, create_relay
+from circles.services.reminders import run_tick
 from circles.services.roles import appoint_lead, claim_role
 from circles.services.topics import propose_topic
 from circles.storage.memory import MemoryStore
@@ -33,6 +35,7 @@ from circles.unit_of_work import PREFERENCES, UnitOfWork
 ADMIN = Actor("console:admin", "admin")
 ANN = Actor("console:ann", "Annabel")
 BO = Actor("telegram:7", "Bo")
+CHAT = "telegram:-100"
 # The tables ``everywhere`` fills; hooks added later are still covered by the no-trace tests.
 FILLED = (
     "circles",
@@ -41,6 +44,7 @@ FILLED = (
     "checkins",
     "topics",
     "proposals",
+    "announcements",
     "codes",
     "preferences",
     "volunteers",
@@ -53,8 +57,7 @@ def store() -> MemoryStore:
 
 
 @pytest.fixture
-def uow(store: MemoryStore) -> UnitOfWork:
-    clock = FixedClock(datetime(2026, 11, 22, 8, 0, tzinfo=UTC))
+def uow(store: MemoryStore, clock: FixedClock) -> UnitOfWork:
     unit = UnitOfWork(store, clock, Network(language="en", admins=frozenset({ADMIN.identity})))
     ensure_seeded(unit)
     return unit
@@ -66,6 +69,7 @@ def dump(store: MemoryStore) -> str:
 
 def everywhere(uow: UnitOfWork, actor: Actor, role: str, slot: str) -> str:
     """Make ``actor`` a volunteer with data in every table; returns their id."""
+    link_chat(uow, "content")  # a root circle: topics, and roles proposed there, are announced
     volunteer = join(uow, actor, "Gubei").volunteer
     claim_role(uow, actor, role)
     claim_role(uow, actor, "practice/kit-tester")
@@ -88,6 +92,14 @@ def everywhere(uow: UnitOfWork, actor: Actor, role: str, slot: str) -> str:
         s.tx.put(PREFERENCES, actor.identity, {"language": "zh"})
         s.commit()
     return volunteer.id
+
+
+def link_chat(uow: UnitOfWork, slug: str) -> None:
+    with uow.begin() as s:
+        circle = s.circles.require(slug)
+        circle.chats = [CHAT]
+        s.circles.save(circle)
+        s.commit()
 
 
 def test_hook_names_are_unique_and_the_volunteer_record_goes_last() -> None:
@@ -117,6 +129,9 @@ def test_forget_leaves_no_trace_in_any_table(store: MemoryStore, uow: UnitOfWork
         assert trace not in text, trace
     with uow.begin() as s:
         assert all(records == [] for records in personal_data.data_of(s, ann).values())
+        # Her queued announcements still tell the chats of her topic and role, without her.
+        masked = [a.params for a in pending(s) if a.params.get("name") == "***"]
+        assert [p["title"] for p in masked] == ["Topic number 1: ***'s idea", "Helper"]
         # Bo is untouched, and what Ann did stays, anonymised.
         kept = personal_data.data_of(s, bo)
         assert all(kept[name] for name in FILLED)
@@ -125,6 +140,18 @@ def test_forget_leaves_no_trace_in_any_table(store: MemoryStore, uow: UnitOfWork
             ("*** sorted parcels #parcel-sorting", "", "parcel-sorting")
         ]
         assert len(list(s.tx.all("meetups"))) == 2  # the circle still meets
+
+
+def test_every_table_is_looked_after_or_holds_no_personal_data(
+    store: MemoryStore, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    everywhere(uow, ANN, "research/interviewer", "1")
+    clock.advance(timedelta(hours=2, minutes=30))  # Ann's standup is an hour away
+    assert run_tick(uow, [timedelta(hours=1)], {"telegram"}).notices
+    hooked = {table for hook in personal_data.hooks() for table in hook.tables}
+    unknown = set(store.snapshot()) - hooked - set(personal_data.WITHOUT_PERSONAL_DATA)
+    assert unknown == set()
+    assert "deliveries" in store.snapshot()  # the tick above did fill the table it exempts
 
 
 def test_merge_moves_everything_to_the_kept_id(store: MemoryStore, uow: UnitOfWork) -> None:
@@ -205,9 +232,10 @@ def test_a_forget_request_changes_nothing_but_a_code(uow: UnitOfWork, store: Mem
     )
 
 
-def test_a_confirmed_forget_leaves_no_copy_in_the_store_files(tmp_path: Path) -> None:
+def test_a_confirmed_forget_leaves_no_copy_in_the_store_files(
+    tmp_path: Path, clock: FixedClock
+) -> None:
     store = TinyDBStore(tmp_path / "can.json")
-    clock = FixedClock(datetime(2026, 11, 22, 8, 0, tzinfo=UTC))
     unit = UnitOfWork(store, clock, Network(language="en"))
     try:
         ensure_seeded(unit)

@@ -148,6 +148,26 @@ def test_forgetting_anonymises_topics(people: UnitOfWork) -> None:
     assert doc is not None and doc["proposer"] == "" and doc["backers"] == [vid(people, BEN)]
 
 
+def test_forgetting_masks_the_name_in_the_action_group_their_topic_formed(
+    people: UnitOfWork,
+) -> None:
+    topics.propose_topic(people, ANN, "Ann and friends cook", threshold=2)
+    topics.back_topic(people, BEN, "1", threshold=2)
+    topics.propose_topic(people, BEN, "Garden with Ann", threshold=2)
+    topics.back_topic(people, ANN, "2", threshold=2)
+    with people.begin() as s:
+        topics.forget_volunteer(s, vid(people, ANN))
+        s.commit()
+    with people.begin() as s:
+        cook = s.circles.require("ann-and-friends-cook")  # the slug stays: others use it
+        garden = s.circles.require("garden-with-ann")
+    assert cook.name == {"zh": "*** and friends cook", "en": "*** and friends cook"}
+    assert cook.purpose["en"] == "Action group formed from topic 1: *** and friends cook"
+    assert cook.purpose["zh"] == "由话题 1 发起的行动小组：*** and friends cook"
+    # Ben proposed the garden: what he wrote stays as he wrote it.
+    assert garden.name["en"] == "Garden with Ann"
+
+
 def test_merging_replaces_ids_without_double_backers(people: UnitOfWork) -> None:
     topics.propose_topic(people, ANN, "Water", threshold=9)
     topics.back_topic(people, BEN, "1", threshold=9)
