@@ -233,7 +233,7 @@ def forget_volunteer(s: Session, volunteer_id: str) -> int:
     """Drop a volunteer's RSVPs inside an open session (for ``forgetme``); returns how many.
 
     The meetups they scheduled stay (the circle still meets) but no longer name them, not even
-    in the title.
+    in the title or the place ("Lena's flat", a call link with their name in it).
     """
     terms = traces_of(s, volunteer_id)
     dropped = 0
@@ -242,6 +242,7 @@ def forget_volunteer(s: Session, volunteer_id: str) -> int:
         if changed:
             meetup.created_by = ""
             meetup.title = mask(meetup.title, terms)
+            meetup.place = mask(meetup.place, terms)
         for answers in meetup.rsvps.values():
             if answers.pop(volunteer_id, None) is not None:
                 dropped += 1

@@ -207,6 +207,20 @@ def test_volunteer_sessions_are_their_circles_and_their_answers(
     assert [u.occurrence.day for u in lead_sessions][:2] == [date(2026, 11, 24), date(2026, 11, 27)]
 
 
+def test_forgetting_the_scheduler_masks_them_in_the_title_and_the_place(
+    uow: UnitOfWork, people: None
+) -> None:
+    meetup = meetups.schedule_meetup(
+        uow, LEAD, "research", "daily", "20:00", "1h", "Lena's standup", place="Lena's flat"
+    ).id
+    with uow.begin() as s:
+        meetups.forget_volunteer(s, s.require_volunteer(LEAD.identity).id)
+        s.commit()
+    with uow.begin() as s:
+        found = meetups.load(s, meetup)
+    assert (found.title, found.place, found.created_by) == ("***'s standup", "***'s flat", "")
+
+
 def test_forgetting_a_volunteer_drops_their_answers_and_slots(
     uow: UnitOfWork, people: None
 ) -> None:
