@@ -52,7 +52,10 @@ def _next_id(s: Session) -> str:
 
 def require_topic(s: Session, ref: str) -> Topic:
     key = ref.strip().lstrip("#")
-    doc = s.tx.get(TOPICS, key) if key else None
+    if not key:
+        # A bare "#" (or "back # 7"): "there is no topic ''" would not say what was missing.
+        raise Invalid(N_("Name the topic by its id, e.g. 7. Send topics for the list."))
+    doc = s.tx.get(TOPICS, key)
     if doc is None:
         raise NotFound(N_("There is no topic '{topic}'. Send topics for the list."), topic=key[:20])
     return Topic.from_doc(doc)

@@ -178,6 +178,14 @@ def test_propose_may_name_the_parent_circle(team: Say, uow: UnitOfWork) -> None:
     assert data["group-1"]["parent"] == "research"
 
 
+def test_back_with_a_bare_hash_says_the_topic_id_is_missing(team: Say) -> None:
+    reply = team("bob", "back #")
+    assert reply.error and "There is no topic" not in reply.text
+    assert reply.text == (
+        "Name the topic by its id, e.g. 7. Send topics for the list.\nUsage: back <topic>"
+    )
+
+
 def test_topic_refusals_change_nothing(team: Say, uow: UnitOfWork) -> None:
     team("alice", "propose Water")
     team("bob", "back 1")
@@ -186,6 +194,7 @@ def test_topic_refusals_change_nothing(team: Say, uow: UnitOfWork) -> None:
         ("alice", "back 1", "already back topic 1"),
         ("bob", "back 99", "no topic '99'"),
         ("bob", "back", "Missing <topic>"),
+        ("bob", "back #", "Usage: back <topic>"),
         ("bob", "back 1 2", "Too many arguments"),
         ("nobody", "back 1", "join first"),
         ("cai", "propose water", "back it with back 1"),
