@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from circles.ports import Doc
@@ -28,9 +28,14 @@ class Checkin:
     id: str
     volunteer: str
     text: str
-    kit: str
+    kit: str  # the first kit named, as the export's ``kit`` has always meant
     neighborhood: str
     at: datetime
+    kits: list[str] = field(default_factory=list)  # every kit named, the first included
+
+    def __post_init__(self) -> None:
+        if self.kit and not self.kits:
+            self.kits = [self.kit]
 
     def to_doc(self) -> Doc:
         return {
@@ -38,12 +43,14 @@ class Checkin:
             "volunteer": self.volunteer,
             "text": self.text,
             "kit": self.kit,
+            "kits": list(self.kits),
             "neighborhood": self.neighborhood,
             "at": self.at.isoformat(),
         }
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Checkin:
+        # Documents (and exports) from before ``kits`` have only ``kit``: __post_init__ fills it.
         return cls(
             id=str(doc["id"]),
             volunteer=str(doc.get("volunteer") or ""),
@@ -51,4 +58,5 @@ class Checkin:
             kit=str(doc.get("kit") or ""),
             neighborhood=str(doc.get("neighborhood") or ""),
             at=datetime.fromisoformat(str(doc["at"])),
+            kits=[str(k) for k in doc.get("kits") or []],
         )

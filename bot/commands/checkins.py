@@ -17,17 +17,18 @@ def checkin(ctx: CommandContext, args: Args) -> Reply:
     known = {kit.id for kit in ctx.kits}
     recorded = record_checkin(ctx.uow, ctx.actor, args["text"], known)
     lines = [t("Recorded, thank you: {text}", text=recorded.text)]
-    if recorded.kit:
+    if recorded.kits:
         with ctx.uow.begin() as s:
-            used = kit_usage(s)[recorded.kit]
-        lines.append(
-            t.plural(
-                "Kit {kit} has now been used once.",
-                "Kit {kit} has now been used {count} times.",
-                used,
-                kit=recorded.kit,
+            usage = kit_usage(s)
+        for kit in recorded.kits:
+            lines.append(
+                t.plural(
+                    "Kit {kit} has now been used once.",
+                    "Kit {kit} has now been used {count} times.",
+                    usage[kit],
+                    kit=kit,
+                )
             )
-        )
     if recorded.neighborhood:
         lines.append(t("Neighborhood: {place}", place=recorded.neighborhood))
     else:

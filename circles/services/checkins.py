@@ -48,6 +48,7 @@ def record_checkin(
             kit=tags[0] if tags else "",
             neighborhood=volunteer.neighborhood,
             at=s.now,
+            kits=tags,
         )
         s.tx.put(CHECKINS, checkin.id, checkin.to_doc())
         s.commit()
@@ -68,8 +69,8 @@ def recent_checkins(s: Session, limit: int = FEED_LENGTH) -> list[CheckinView]:
 
 
 def kit_usage(s: Session) -> Counter[str]:
-    """How many check-ins name each kit."""
-    return Counter(doc["kit"] for doc in s.tx.all(CHECKINS) if doc.get("kit"))
+    """How many check-ins name each kit (a check-in naming two kits counts for both)."""
+    return Counter(kit for doc in s.tx.all(CHECKINS) for kit in Checkin.from_doc(doc).kits)
 
 
 def _checkins_of(s: Session, volunteer_id: str) -> list[Checkin]:

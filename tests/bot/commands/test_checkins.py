@@ -28,6 +28,14 @@ def test_a_checkin_records_kit_and_neighborhood(say: Say, dispatcher: Dispatcher
     assert "used 2 times" in say("alice", "checkin again #parcel-sorting").text
 
 
+def test_a_checkin_naming_two_kits_counts_each(say: Say) -> None:
+    say("alice", "join")
+    say("alice", "checkin tea #tea-house")
+    reply = say("alice", "checkin x #parcel-sorting and #tea-house")
+    assert "Kit parcel-sorting has now been used once." in reply.text
+    assert "Kit tea-house has now been used 2 times." in reply.text
+
+
 def test_a_checkin_without_a_neighborhood_suggests_setting_one(say: Say) -> None:
     say("bo", "join")
     reply = say("bo", "checkin met the neighbors on floor 3")

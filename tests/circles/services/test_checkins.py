@@ -11,7 +11,9 @@ from circles.checkin import kit_tags
 from circles.clock import FixedClock
 from circles.errors import Invalid, NotFound, PermissionDenied
 from circles.services.checkins import kit_usage, recent_checkins, record_checkin
+from circles.services.export import export_network, import_network
 from circles.services.membership import join
+from circles.storage.memory import MemoryStore
 from circles.unit_of_work import UnitOfWork
 
 KITS = {"parcel-sorting", "tea-house"}
@@ -33,6 +35,36 @@ def test_a_checkin_keeps_kit_neighborhood_and_author(uow: UnitOfWork) -> None:
         [view] = recent_checkins(s)
         assert view.author == "Alice" and view.checkin == checkin
         assert kit_usage(s) == {"parcel-sorting": 1}
+
+
+def test_a_checkin_naming_two_kits_counts_for_both(uow: UnitOfWork) -> None:
+    join(uow, ALICE)
+    both = record_checkin(uow, ALICE, "checkin x #parcel-sorting and #tea-house", KITS)
+    assert (both.kit, both.kits) == ("parcel-sorting", ["parcel-sorting", "tea-house"])
+    record_checkin(uow, ALICE, "tea again #tea-house", KITS)
+    with uow.begin() as s:
+        assert kit_usage(s) == {"parcel-sorting": 1, "tea-house": 2}
+
+
+def test_an_export_and_import_keep_every_kit_and_an_old_checkin_counts(
+    uow: UnitOfWork, clock: FixedClock
+) -> None:
+    join(uow, ALICE)
+    record_checkin(uow, ALICE, "x #parcel-sorting and #tea-house", KITS)
+    with uow.begin() as s:
+        # Stored before check-ins kept every kit: only ``kit``.
+        s.tx.put("checkins", "c-old", {"id": "c-old", "volunteer": "", "text": "#tea-house",
+                                       "kit": "tea-house", "neighborhood": "",
+                                       "at": clock.now().isoformat()})  # fmt: skip
+        s.commit()
+    exported = export_network(uow)
+    assert [c.get("kits") for c in exported["checkins"]][-1] == ["parcel-sorting", "tea-house"]
+    copy = UnitOfWork(MemoryStore(), clock, uow.network)
+    import_network(copy, exported)
+    again = export_network(copy)
+    assert again["checkins"] == exported["checkins"]
+    with copy.begin() as s:
+        assert kit_usage(s) == {"parcel-sorting": 1, "tea-house": 2}
 
 
 def test_feed_is_newest_first_and_bounded(uow: UnitOfWork, clock: FixedClock) -> None:
