@@ -1,10 +1,11 @@
 """Splitting a circle like a cell: some of its roles move into a new sub-circle.
 
 The new circle's parent is the split circle; the roles keep their holders, status and proposal
-state, and every holder becomes a member of the new circle (they stay members of the parent,
-as people stay in a circle between roles). Nobody is made lead: leads of the parent lead the
-new circle through the hierarchy until it has its own. Name and purpose are derived from the
-roles, in every language they have.
+state, and every holder becomes a member of the new circle. Holders move with their roles: one
+left holding no role in the parent, and not one of its leads, is no longer its member (the
+new circle is where their work now is); one still holding a role there stays. Nobody is made
+lead: leads of the parent lead the new circle through the hierarchy until it has its own.
+Name and purpose are derived from the roles, in every language they have.
 A split must leave at least one role behind: a split makes two working circles, and a circle
 emptied of every role would only be a shell (to move a whole circle, propose roles there first).
 Refused with nothing changed: an unknown circle, a slug any circle already has, a role of
@@ -99,6 +100,11 @@ def split_circle(
             child.roles.append(role)
             for holder in role.holders:
                 child.add_member(holder)
+        parent.members = [
+            m
+            for m in parent.members
+            if m not in child.members or m in parent.leads or parent.roles_held_by(m)
+        ]
         s.circles.save(parent)
         s.circles.save(child)
         announce(

@@ -88,3 +88,4 @@ def test_three_volunteers_back_a_topic_and_a_split_moves_roles(tmp_path: Path) -
     assert listening["parent"] == "research" and listening["members"] == [alice]
     assert [(r["slug"], r["holders"]) for r in listening["roles"]] == [("interviewer", [alice])]
     assert "interviewer" not in [r["slug"] for r in circle(after, "research")["roles"]]
+    assert alice not in circle(after, "research")["members"]  # she moved with her only role

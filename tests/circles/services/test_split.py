@@ -52,7 +52,7 @@ def test_a_split_moves_roles_and_holders_into_a_new_sub_circle(team: UnitOfWork)
     assert child.role("interviewer").holders == [vid(team, ALICE)]
     assert child.members == [vid(team, ALICE), vid(team, BOB)] == done.moved_holders
     assert [r.slug for r in research.roles] == ["tea-house-host"]
-    assert vid(team, ALICE) in research.members  # people stay in the parent between roles
+    assert research.members == [vid(team, LEAD)]  # holders moved with their roles
     assert child.leads == []  # Lena leads it through research
     assert child.name == {"zh": "访谈员、场景梳理员圈", "en": "Interviewer, Scenario mapper circle"}
     assert child.purpose["en"].startswith("Split from Research circle")
@@ -60,6 +60,25 @@ def test_a_split_moves_roles_and_holders_into_a_new_sub_circle(team: UnitOfWork)
         (news,) = pending(s)
         s.require_lead(s.require_volunteer(LEAD.identity), child)
     assert news.chats == (CHAT,) and news.params["child"] == "listening"
+
+
+def test_a_moved_holder_stays_in_the_parent_while_holding_a_role_or_leading_it(
+    team: UnitOfWork,
+) -> None:
+    claim_role(team, ALICE, "research/tea-house-host")  # Alice keeps a role in research
+    with team.begin() as s:
+        research = s.circles.require("research")
+        research.role("scenario-mapper").capacity = 0
+        s.circles.save(research)
+        s.commit()
+    claim_role(team, LEAD, "research/scenario-mapper")  # Lena leads research
+    split_circle(team, LEAD, "research", "listening", ["interviewer", "scenario-mapper"])
+    with team.begin() as s:
+        research = s.circles.require("research")
+        listening = s.circles.require("listening")
+    alice, bob, lena = (vid(team, a) for a in (ALICE, BOB, LEAD))
+    assert set(listening.members) == {alice, bob, lena}
+    assert set(research.members) == {alice, lena}  # Bob held only what moved
 
 
 def test_a_proposed_role_moves_with_its_proposal_state(team: UnitOfWork) -> None:
