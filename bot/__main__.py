@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
-from bot.bootstrap import build_runtime, control_socket_path
+from bot.bootstrap import Runtime, build_runtime, control_socket_path
 from bot.config import Config, ConfigError, format_duration, load_config
 from bot.console import FILES_FOLDER, FileShelf, chat_loop
 from bot.control import ControlClient, console_actor
 from circles.errors import CanError
+from circles.services.emergent_roles import settle_proposals
 from circles.services.export import export_network, import_network
+
+log = logging.getLogger(__name__)
 
 
 def configure_logging() -> None:
@@ -38,6 +41,24 @@ def fail(message: str) -> int:
 
 def can_error_text(error: CanError) -> str:
     return error.message.format(**error.params) if error.params else error.message
+
+
+def own_runtime(config: Config) -> Runtime:
+    """The runtime of a command that opens the store itself: no `canbot run` is serving it.
+
+    Without a running bot no scheduler applies the 48-hour rule, so proposals would never
+    stand while only `canbot chat` is used; it is applied once here, as `canbot run` does at
+    start. What it announces stays queued for the next `canbot run` to send.
+    """
+    runtime = build_runtime(config)
+    try:
+        settled = settle_proposals(runtime.uow)
+    except BaseException:
+        runtime.close()
+        raise
+    if settled:
+        log.info("%d role proposals stood after 48 hours", len(settled))
+    return runtime
 
 
 def cmd_run(config: Config, args: argparse.Namespace) -> int:
@@ -61,7 +82,7 @@ def cmd_chat(config: Config, args: argparse.Namespace) -> int:
             return chat_loop(lambda line: client.chat(name, line), shelf=shelf)
         finally:
             client.close()
-    runtime = build_runtime(config)
+    runtime = own_runtime(config)
     try:
         actor = console_actor(name)
         return chat_loop(lambda line: runtime.dispatcher.handle(actor, line), shelf=shelf)
@@ -78,7 +99,7 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
         finally:
             client.close()
     else:
-        runtime = build_runtime(config)
+        runtime = own_runtime(config)
         try:
             data = export_network(runtime.uow)
         finally:
@@ -96,6 +117,8 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return fail(f"cannot read {args.file}: {exc}")
+    # No settle here (unlike own_runtime): the store must hold the export as it was written,
+    # since an import of an export gives the same export. The next command settles.
     runtime = build_runtime(config, seed=False)
     try:
         volunteers, circles = import_network(runtime.uow, data)
@@ -135,7 +158,7 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     from bot.demo import seed_demo
 
-    runtime = build_runtime(config)
+    runtime = own_runtime(config)
     try:
         for line in seed_demo(runtime.uow):
             print(line)

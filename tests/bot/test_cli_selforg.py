@@ -6,9 +6,20 @@ the export is what another program would read.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from circles.actor import Actor
+from circles.clock import FixedClock
+from circles.network import Network
+from circles.services.announcements import take_announcements
+from circles.services.emergent_roles import propose_role
+from circles.services.membership import join
+from circles.services.network_setup import ensure_seeded
+from circles.services.roles import claim_role
+from circles.storage.tinydb import TinyDBStore
+from circles.unit_of_work import UnitOfWork
 from tests.bot.test_cli import canbot, export, volunteer_id
 
 CONFIG = 'network:\n  admins: ["console:lena"]\n'
@@ -89,3 +100,39 @@ def test_three_volunteers_back_a_topic_and_a_split_moves_roles(tmp_path: Path) -
     assert [(r["slug"], r["holders"]) for r in listening["roles"]] == [("interviewer", [alice])]
     assert "interviewer" not in [r["slug"] for r in circle(after, "research")["roles"]]
     assert alice not in circle(after, "research")["members"]  # she moved with her only role
+
+
+def test_a_proposal_stands_when_only_canbot_chat_is_used(tmp_path: Path) -> None:
+    # Three days ago, with no `canbot run` since: alice proposed a role nobody objected to.
+    (tmp_path / "canbot.yaml").write_text(CONFIG, encoding="utf-8")
+    store = TinyDBStore(tmp_path / "data" / "can.json")
+    try:
+        then = FixedClock(datetime.now(UTC) - timedelta(days=3))
+        uow = UnitOfWork(store, then, Network())
+        ensure_seeded(uow)
+        alice = Actor("console:alice", "alice")
+        join(uow, alice)
+        claim_role(uow, alice, "research/interviewer")
+        with uow.begin() as s:
+            research = s.circles.require("research")
+            research.chats = ["telegram:-100"]
+            s.circles.save(research)
+            s.commit()
+        propose_role(uow, alice, "research", "translator", "Translator: into English", "en")
+        take_announcements(uow, ["telegram"])  # a `canbot run` back then sent the proposal
+    finally:
+        store.close()
+
+    listed, claimed = chat(tmp_path, "bob", "join", "proposals", "claim research/translator")[1:]
+    assert "没有等待接受的角色" in listed  # nothing waits: it stood at start
+    assert "research/translator" in claimed and "用法" not in claimed
+    roles = circle(snapshot(tmp_path), "research")["roles"]
+    assert [r["status"] for r in roles if r["slug"] == "translator"] == ["active"]
+    # The chat hears of it from the next `canbot run`: the announcement waits in the store.
+    store = TinyDBStore(tmp_path / "data" / "can.json")
+    try:
+        with store.transaction() as tx:
+            [queued] = tx.all("announcements")
+    finally:
+        store.close()
+    assert queued["params"]["role"] == "research/translator" and "stands" in queued["message"]
