@@ -53,7 +53,7 @@ def _next_id(s: Session) -> str:
 def require_topic(s: Session, ref: str) -> Topic:
     key = ref.strip().lstrip("#")
     if not key:
-        # A bare "#" (or "back # 7"): "there is no topic ''" would not say what was missing.
+        # A bare "#": "there is no topic ''" would not say what was missing.
         raise Invalid(N_("Name the topic by its id, e.g. 7. Send topics for the list."))
     doc = s.tx.get(TOPICS, key)
     if doc is None:

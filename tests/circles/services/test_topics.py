@@ -85,8 +85,9 @@ def test_backing_twice_is_refused_and_changes_nothing(people: UnitOfWork) -> Non
 def test_bad_topics_and_strangers_are_refused(people: UnitOfWork) -> None:
     with pytest.raises(NotFound):
         topics.back_topic(people, BEN, "42", threshold=3)
-    with pytest.raises(NotFound):
-        topics.back_topic(people, BEN, "", threshold=3)
+    for missing in ("", "#", " # "):  # no id at all: said so, not "no topic ''"
+        with pytest.raises(Invalid, match="by its id"):
+            topics.back_topic(people, BEN, missing, threshold=3)
     with pytest.raises(PermissionDenied):
         topics.propose_topic(people, Actor("console:ghost", "Ghost"), "Water", threshold=3)
     with pytest.raises(Invalid):
