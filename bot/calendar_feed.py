@@ -3,11 +3,16 @@
 One VEVENT per active meetup: DTSTART at its first session with a TZID (and the matching
 VTIMEZONE), an RRULE for series, EXDATE for cancelled sessions, DURATION, LOCATION and a UID
 that stays the same for the life of the meetup, so subscribed calendars update in place.
+
+DTSTAMP is when the feed was made (RFC 5545 3.8.7.2: without a METHOD, when the information was
+last revised; we keep no revision time, and the feed is made afresh on every request). SEQUENCE
+counts the cancelled sessions, the only revision a meetup has once scheduled, so a calendar
+that compares sequences sees each cancellation as a newer version of the series.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from aiohttp import web
 from icalendar import Calendar, Event
@@ -24,15 +29,16 @@ CONTENT_TYPE = "text/calendar"
 ZONE_HISTORY = timedelta(days=366)
 
 
-def meetup_event(meetup: Meetup, uid_domain: str) -> Event | None:
+def meetup_event(meetup: Meetup, uid_domain: str, made: datetime) -> Event | None:
     anchor = meetup.anchor
     if anchor is None:
         return None
     tz = meetup.tz
     event = Event()
     event.add("uid", f"{meetup.id}@{uid_domain}")
-    event.add("dtstamp", meetup.created_at)
+    event.add("dtstamp", made)
     event.add("created", meetup.created_at)
+    event.add("sequence", len(meetup.cancelled))
     event.add("summary", meetup.title)
     event.add("categories", [meetup.circle])
     event.add("dtstart", at_local(anchor, meetup.start, tz).astimezone(tz))
@@ -50,14 +56,14 @@ def meetup_event(meetup: Meetup, uid_domain: str) -> Event | None:
     return event
 
 
-def build_calendar(meetups: list[Meetup], name: str, uid_domain: str) -> bytes:
+def build_calendar(meetups: list[Meetup], name: str, uid_domain: str, made: datetime) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     for meetup in meetups:
-        event = meetup_event(meetup, uid_domain)
+        event = meetup_event(meetup, uid_domain, made)
         if event is not None:
             calendar.add_component(event)
     if meetups:
@@ -67,16 +73,24 @@ def build_calendar(meetups: list[Meetup], name: str, uid_domain: str) -> bytes:
     return data
 
 
+def circle_name(uow: UnitOfWork, slug: str) -> str:
+    """The circle's name in the network's language, as a subscribed calendar's title."""
+    with uow.begin() as s:
+        return s.circles.require(slug).display_name(uow.network.language)
+
+
 def add_calendar_routes(app: web.Application, uow: UnitOfWork) -> None:
     """Mount the feeds on the web portal."""
 
     def feed(circle: str) -> web.Response:
         try:
             meetups = calendar_meetups(uow, circle)
+            name = (
+                f"{uow.network.name} · {circle_name(uow, circle)}" if circle else uow.network.name
+            )
         except CanError:
             raise web.HTTPNotFound(text="No such circle.\n") from None
-        name = f"{uow.network.name} · {circle}" if circle else uow.network.name
-        body = build_calendar(meetups, name, uid_domain="can-bot")
+        body = build_calendar(meetups, name, uid_domain="can-bot", made=uow.clock.now())
         return web.Response(body=body, content_type=CONTENT_TYPE, charset="utf-8")
 
     async def network_feed(request: web.Request) -> web.Response:

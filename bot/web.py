@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.log import server_logger
 
 from bot import __version__
 from bot.calendar_feed import add_calendar_routes
@@ -39,11 +44,28 @@ def add_routes(app: web.Application, routes: list[web.RouteDef]) -> None:
     app.router.add_routes(routes)
 
 
+class ServerLog(logging.LoggerAdapter):  # type: ignore[type-arg]  # generic only in typeshed
+    """aiohttp's server logger, telling a request it could not parse (a line or header over
+    8190 bytes, garbage) in one WARNING line: not a traceback per request, and none of the
+    request's bytes, which may hold personal data."""
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True, **kwargs: Any) -> None:
+        if isinstance(exc_info, HttpProcessingError):
+            self.logger.warning(
+                "refused an unreadable request: %s (HTTP %s)",
+                type(exc_info).__name__,
+                exc_info.code,
+            )
+            return
+        super().exception(msg, *args, exc_info=exc_info, **kwargs)
+
+
 class WebPortal:
     """The portal's lifecycle inside the runner's event loop."""
 
     def __init__(self, app: web.Application, host: str, port: int) -> None:
-        self._runner = web.AppRunner(app, access_log=None)
+        # aiohttp's own logger, quiet about requests it cannot parse (see ServerLog).
+        self._runner = web.AppRunner(app, access_log=None, logger=ServerLog(server_logger, {}))
         self.host = host
         self.port = port
 
@@ -60,3 +82,7 @@ class WebPortal:
 
     async def stop(self) -> None:
         await self._runner.cleanup()
+
+    @property
+    def app(self) -> web.Application:
+        return self._runner.app

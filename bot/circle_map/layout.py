@@ -1,22 +1,31 @@
 """Where everything goes: each circle encloses its roles and sub-circles, packed like cells.
 
 Sizes are in SVG user units. Every role takes the same room, so a circle grows with its roles;
-a circle with sub-circles grows to hold them. Ordering is fixed (size, then slug), so the same
-network always gives the same layout.
+a circle with sub-circles grows to hold them. Inside a circle, ordering is fixed (size, then
+slug), so the same network always gives the same layout.
+
+The root circles are not packed but placed in fixed wedges around the network's centre, in the
+SPEC order: on a projector the audience keeps its bearings when a role is claimed or a circle
+splits. A root sits as close to the centre as its wedge allows, so a root that grows moves out
+along its own ray and no other root moves at all.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from bot.circle_map.pack import Disc, pack
 from bot.circle_map.snapshot import CircleMap, MapCircle, MapRole
 
-ROLE_RADIUS = 50.0  # a role's disc plus the role name under it
-GAP = 8.0  # between neighbours inside a circle
-TAB_ROOM = 18.0  # more around sub-circles: their name tabs stand out above the membrane
+ROLE_RADIUS = 54.0  # a role's disc plus the role name under it
+GAP = 10.0  # between neighbours inside a circle
+TAB_ROOM = 24.0  # more around sub-circles: their name tabs stand out above the membrane
 PADDING = 24.0  # between a circle's membrane and what it holds (room for the title tab)
 EMPTY_RADIUS = 60.0  # a circle with no roles yet
+# The seeded root circles clockwise from the top, as SPEC lists them; a network's own roots follow
+# by slug.
+ROOT_ORDER = ("connect", "research", "practice", "product", "content")
 
 
 @dataclass
@@ -88,6 +97,9 @@ def _build(
         if child.slug not in seen  # a parent loop in bad data must not recurse forever
     ]
     spot.roles = [RoleSpot(role, circle) for role in circle.roles]
+    if depth == 0 and spot.children:
+        spot.r = _place_in_wedges(spot)
+        return spot
     items: list[CircleSpot | RoleSpot] = [*spot.children, *spot.roles]
     # Big things first packs tightest; sub-circles before roles of the same size.
     items.sort(key=lambda item: (-item.r, isinstance(item, RoleSpot), _slug(item)))
@@ -97,6 +109,36 @@ def _build(
         item.x, item.y = disc.x, disc.y
     spot.r = inner + PADDING if items else EMPTY_RADIUS
     return spot
+
+
+def _place_in_wedges(spot: CircleSpot) -> float:
+    """Place the root circles each in its own wedge, the network's roles in the middle; return
+    the network circle's radius.
+
+    A disc of radius r whose centre is r / sin(pi / n) from the centre stays inside its wedge of
+    2 pi / n, so no two roots can overlap whatever their sizes: each is placed knowing only its
+    own size.
+    """
+    roots = sorted(spot.children, key=_root_rank)
+    middle = [Disc(ROLE_RADIUS + GAP / 2) for _ in spot.roles]
+    hole = pack(middle) if middle else 0.0
+    for role, disc in zip(spot.roles, middle, strict=True):
+        role.x, role.y = disc.x, disc.y
+    count = max(len(roots), 3)  # one or two roots still keep their places as a third arrives
+    half = math.pi / count
+    reach = 0.0
+    for index, root in enumerate(roots):
+        room = root.r + GAP / 2 + TAB_ROOM
+        distance = max(room / math.sin(half), hole + room)
+        angle = -math.pi / 2 + 2 * half * index
+        root.x, root.y = distance * math.cos(angle), distance * math.sin(angle)
+        reach = max(reach, distance + room)
+    return max(reach, hole) + PADDING
+
+
+def _root_rank(spot: CircleSpot) -> tuple[int, str]:
+    slug = spot.circle.slug
+    return (ROOT_ORDER.index(slug) if slug in ROOT_ORDER else len(ROOT_ORDER), slug)
 
 
 def _room(item: CircleSpot | RoleSpot) -> float:

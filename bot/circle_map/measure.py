@@ -61,3 +61,23 @@ def wrap(text: str, width: float, size: float, *, lines: int = 2, bold: bool = F
     if rest:
         out.append(fit(rest, width, size, bold=bold))
     return out
+
+
+def fit_lines(
+    text: str, width: float, size: float, floor: float, *, lines: int = 1, bold: bool = False
+) -> tuple[list[str], float]:
+    """``text`` whole in ``width``: on one line at ``size`` or smaller down to ``floor``, else on
+    up to ``lines`` lines likewise; only text too long even then is cut, on its last line."""
+    sizes = [size]
+    while sizes[-1] - 1 >= floor:
+        sizes.append(sizes[-1] - 1)
+    for count in range(1, lines + 1):
+        for candidate in sizes:
+            found = wrap(text, width, candidate, lines=count, bold=bold)
+            if _whole(found, text):
+                return found, candidate
+    return wrap(text, width, floor, lines=lines, bold=bold), floor
+
+
+def _whole(lines: list[str], text: str) -> bool:
+    return "".join(lines).replace(" ", "") == text.replace(" ", "")

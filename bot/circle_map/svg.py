@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from bot.circle_map import palette
 from bot.circle_map.layout import ROLE_RADIUS, CircleSpot, RoleSpot, lay_out
-from bot.circle_map.measure import fit, text_width, wrap
+from bot.circle_map.measure import fit, fit_lines, text_width, wrap
 from bot.circle_map.snapshot import CircleMap
 from bot.i18n import Translator
 from circles.model import PROPOSED
@@ -23,9 +23,18 @@ FONTS = (
     "'Microsoft YaHei', system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', "
     "Arial, sans-serif"
 )
-DISC = 26.0  # a role's own circle inside its ROLE_RADIUS spot
-DISC_LIFT = 13.0  # the disc sits a little high to leave room for the role name below
+DISC = 30.0  # a role's own circle inside its ROLE_RADIUS spot
+DISC_LIFT = 15.0  # the disc sits a little high to leave room for the role name below
 LEGEND_HEIGHT = 64.0
+NAME_SIZE = 14.0  # role names, and the holder's name on a held role
+SMALL_SIZE = 12.0  # the least any label is drawn at: "open", "proposed", "+2"
+TAB_FLOOR = 13.0  # a long circle name shrinks to this before it takes a second line
+# The page shows the map no smaller than this many CSS pixels per unit (the width attribute
+# below; the stylesheet lets it grow, never shrink), so the smallest label stays 11 px on a phone
+# (which then scrolls) and on a projector however many circles there are.
+LEGIBLE_PX = 11.0
+DISPLAY_SCALE = LEGIBLE_PX / SMALL_SIZE
+TAB_SIZES = (22.0, 18.0, 15.0)  # the network's name, root circles, deeper circles
 # Characters XML 1.0 cannot carry at all; user text is checked on the way in, this is the net.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -43,6 +52,7 @@ def circle_map_svg(circle_map: CircleMap, t: Translator, network_name: str) -> s
     layout = lay_out(circle_map)
     lang = t.language
     width, height = layout.width, layout.height + LEGEND_HEIGHT
+    shown_width, shown_height = width * DISPLAY_SCALE, height * DISPLAY_SCALE
     extra_roots = sorted(
         spot.circle.slug
         for spot in layout.circles()
@@ -51,7 +61,7 @@ def circle_map_svg(circle_map: CircleMap, t: Translator, network_name: str) -> s
     title = t("Circle map of {network}", network=network_name)
     parts = [
         '<svg xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {n(width)} {n(height)}" width="{n(width)}" height="{n(height)}" '
+        f'viewBox="0 0 {n(width)} {n(height)}" width="{n(shown_width)}" height="{n(shown_height)}" '
         f'font-family="{FONTS}" role="img" aria-labelledby="map-title" '
         f'data-revision="{x(circle_map.revision)}">',
         f'<title id="map-title">{x(title)}</title>',
@@ -89,7 +99,7 @@ def _circle(spot: CircleSpot, t: Translator, lang: str, extra_roots: list[str]) 
         empty_label = t("no roles yet")
         out.append(
             f'<text x="{n(spot.x)}" y="{n(spot.y + 5)}" text-anchor="middle" font-size="13" '
-            f'fill="{stroke}">{x(empty_label)}</text>'
+            f'fill="{palette.QUIET}">{x(empty_label)}</text>'
         )
     for role in spot.roles:
         out.extend(_role(role, tab, t, lang))
@@ -100,20 +110,30 @@ def _circle(spot: CircleSpot, t: Translator, lang: str, extra_roots: list[str]) 
 
 
 def _tab(spot: CircleSpot, lang: str, extra_roots: list[str]) -> list[str]:
-    """The circle's name on a tab across the top of its membrane."""
+    """The circle's name on a tab across the top of its membrane: whole, on two lines if need
+    be, wider than the circle if need be; only an absurdly long name is cut (the circle's
+    tooltip has it all)."""
     name = pick(spot.circle.name, lang) or spot.circle.slug
     color = palette.hue_of(spot.root, extra_roots) if spot.depth else palette.NETWORK_TAB
-    size = 22.0 if spot.depth == 0 else 17.0 if spot.depth == 1 else 14.0
-    label = fit(name, max(spot.r * 1.5, 60.0), size, bold=True)
-    width = text_width(label, size, bold=True) + size * 1.3
-    height = size * 1.75
+    preferred = TAB_SIZES[min(spot.depth, len(TAB_SIZES) - 1)]
+    lines, size = fit_lines(
+        name, max(spot.r * 1.8, 180.0), preferred, TAB_FLOOR, lines=2, bold=True
+    )
+    step = size * 1.2
+    width = max(text_width(line, size, bold=True) for line in lines) + size * 1.3
+    height = size * 1.75 + step * (len(lines) - 1)
     top = spot.y - spot.r - height / 2
+    first = top + size * 0.875 + size * 0.36
+    texts = "".join(
+        f'<text x="{n(spot.x)}" y="{n(first + index * step)}" text-anchor="middle" '
+        f'font-size="{n(size)}" font-weight="700" fill="{palette.WHITE}">{x(line)}</text>'
+        for index, line in enumerate(lines)
+    )
     return [
         f'<g class="tab" data-slug="{x(spot.circle.slug)}">'
         f'<rect x="{n(spot.x - width / 2)}" y="{n(top)}" width="{n(width)}" '
-        f'height="{n(height)}" rx="{n(height / 2)}" fill="{color}"/>',
-        f'<text x="{n(spot.x)}" y="{n(top + height / 2 + size * 0.36)}" text-anchor="middle" '
-        f'font-size="{n(size)}" font-weight="700" fill="#ffffff">{x(label)}</text></g>',
+        f'height="{n(height)}" rx="{n(min(height, size * 1.75) / 2)}" fill="{color}"/>',
+        f"{texts}</g>",
     ]
 
 
@@ -138,21 +158,26 @@ def _role(spot: RoleSpot, color: str, t: Translator, lang: str) -> list[str]:
             f'<circle cx="{n(spot.x)}" cy="{n(cy)}" r="{n(DISC)}" fill="{color}" '
             'stroke="#ffffff" stroke-width="2"/>'
         )
-        first = fit(role.holders[0], DISC * 1.8, 13.0, bold=True)
+        first = fit(role.holders[0], DISC * 1.8, NAME_SIZE, bold=True)
         more = len(role.holders) - 1
-        out.append(_label(spot.x, cy + 4.5 if not more else cy, first, 13.0, "#ffffff", "holder"))
+        white = palette.WHITE
+        out.append(_label(spot.x, cy + 5 if not more else cy, first, NAME_SIZE, white, "holder"))
         if more:
-            out.append(_label(spot.x, cy + 14, f"+{more}", 11.0, "#ffffff", "more"))
+            out.append(_label(spot.x, cy + 15, f"+{more}", SMALL_SIZE, white, "more"))
     else:
         dash = ' stroke-dasharray="5 4"' if proposed else ""
         out.append(
             f'<circle cx="{n(spot.x)}" cy="{n(cy)}" r="{n(DISC - 1.25)}" fill="#ffffff" '
             f'stroke="{color}" stroke-width="2.5"{dash}/>'
         )
-        word = fit(t("proposed") if proposed else t("open"), DISC * 1.8, 11.0)
-        out.append(_label(spot.x, cy + 4, word, 11.0, color, "state"))
-    for index, line in enumerate(wrap(name, ROLE_RADIUS * 2 - 6, 12.0, bold=True)):
-        out.append(_label(spot.x, cy + DISC + 16 + index * 14, line, 12.0, palette.INK, "name"))
+        # The disc's inner width at the text's height, its stroke left out.
+        words, size = fit_lines(
+            t("proposed") if proposed else t("open"), DISC * 1.95, 13.0, SMALL_SIZE
+        )
+        out.append(_label(spot.x, cy + 4.5, words[0], size, color, "state"))
+    for index, line in enumerate(wrap(name, ROLE_RADIUS * 2 - 6, NAME_SIZE, bold=True)):
+        y = cy + DISC + 17 + index * 15
+        out.append(_label(spot.x, y, line, NAME_SIZE, palette.INK, "name"))
     out.append("</g>")
     return out
 

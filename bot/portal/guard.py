@@ -80,15 +80,15 @@ def _error_page(
         status=error.status,
         title=t(STATUS_TITLES.get(error.status, STATUS_TITLES[400])),
         message=t(error.message, **params),
+        back=error.back,
     )
 
 
 def _language_for_error(request: web.Request, default_language: str) -> str:
-    accept = request.headers.get("Accept-Language", "")
     values = request.query.getall("lang", [])
-    if len(values) == 1 and values[0] in language.LANGUAGES:
-        return values[0]
-    return language.fallback(accept, default_language)
+    if len(values) == 1 and values[0].strip().lower() in language.LANGUAGES:
+        return values[0].strip().lower()
+    return language.fallback(language.accept_language(request), default_language)
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:

@@ -8,6 +8,11 @@ RSVP moves the counter but not the map, so it costs one read and no event.
 
 Stopping: the app's shutdown signal closes the feed, which wakes every stream so it returns at
 once; otherwise aiohttp would wait for open streams up to its shutdown timeout (a minute).
+
+Slots: at most ``max_streams`` streams are open at once. A reader that goes away frees its slot
+at the next check (half a second), not at the next write: aiohttp does not cancel a handler when
+its client disconnects, and a write to a closed socket would only fail at the heartbeat. A HEAD
+request gets the headers and no stream at all.
 """
 
 from __future__ import annotations
@@ -66,28 +71,29 @@ class MapFeed:
             raise PageError(503, N_("The portal is stopping; please try again in a minute."))
         if self.streams >= self._max_streams:
             raise PageError(503, N_("Too many live maps are open; please try again in a minute."))
-        response = web.StreamResponse(
-            headers={
-                "Content-Type": "text/event-stream",
-                "Cache-Control": "no-cache",
-                "X-Accel-Buffering": "no",  # nginx: pass events through unbuffered
-            }
-        )
+        headers = {
+            "Content-Type": "text/event-stream",
+            "Cache-Control": "no-cache",
+            "X-Accel-Buffering": "no",  # nginx: pass events through unbuffered
+        }
+        if request.method == "HEAD":
+            return web.Response(headers=headers)
+        response = web.StreamResponse(headers=headers)
         self.streams += 1
         try:
             await response.prepare(request)
             await response.write(b"retry: 2000\n\n")
-            await self._pump(response)
+            await self._pump(request, response)
         except (ConnectionResetError, ConnectionAbortedError):
             pass  # the reader went away
         finally:
             self.streams -= 1
         return response
 
-    async def _pump(self, response: web.StreamResponse) -> None:
+    async def _pump(self, request: web.Request, response: web.StreamResponse) -> None:
         sent = ""
         quiet = 0.0
-        while not self._closed:
+        while not self._closed and not _gone(request):
             changed = self._changed
             revision = self.current().revision
             if revision != sent:
@@ -99,3 +105,9 @@ class MapFeed:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), self._poll)
             quiet += self._poll
+
+
+def _gone(request: web.Request) -> bool:
+    """Whether the reader closed the connection."""
+    transport = request.transport
+    return transport is None or transport.is_closing()

@@ -14,6 +14,7 @@ from circles.unit_of_work import UnitOfWork
 
 MEETUP_HORIZON = timedelta(days=14)
 MEETUPS_SHOWN = 6
+PER_SERIES = 2  # a daily meetup must not fill the list: its next two sessions say enough
 CHECKINS_SHOWN = 8
 
 
@@ -37,7 +38,7 @@ class Overview:
 
 def read_overview(uow: UnitOfWork) -> Overview:
     tree = circle_tree(uow)
-    meetups = upcoming(uow, horizon=MEETUP_HORIZON, limit=MEETUPS_SHOWN)
+    meetups = next_of_each(upcoming(uow, horizon=MEETUP_HORIZON, limit=10_000))
     with uow.begin() as s:
         checkins = recent_checkins(s, CHECKINS_SHOWN)
         usage = kit_usage(s)
@@ -45,6 +46,17 @@ def read_overview(uow: UnitOfWork) -> Overview:
         holders = sorted({h for _, c in tree for r in c.roles for h in r.holders})
         names = {h: s.volunteers.name_of(h) for h in holders}
     return Overview(tree, meetups, checkins, usage, volunteers, names)
+
+
+def next_of_each(sessions: list[Upcoming]) -> list[Upcoming]:
+    """The soonest sessions, at most PER_SERIES of any one meetup, MEETUPS_SHOWN in all."""
+    shown: Counter[str] = Counter()
+    kept: list[Upcoming] = []
+    for item in sessions:
+        if shown[item.meetup.id] < PER_SERIES and len(kept) < MEETUPS_SHOWN:
+            shown[item.meetup.id] += 1
+            kept.append(item)
+    return kept
 
 
 def kit_usage_counts(uow: UnitOfWork) -> Counter[str]:

@@ -11,3 +11,4 @@ class PageError(Exception):
         self.status = status
         self.message = message
         self.params = params
+        self.back = ""  # a page of ours to go back to and try again (a kit's form), if any

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import jinja2
 from aiohttp import web
@@ -15,6 +15,16 @@ from bot.i18n import Catalogs, Translator
 
 TEMPLATES = Path(__file__).parent / "templates"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def local_path(path: str) -> str:
+    """``path`` as a link that stays on this site: one leading slash, every other character
+    that could end the path or turn it into a host (``?``, ``#``, ``\\``, ``//``) quoted.
+
+    ``request.path`` is decoded, so a 404 for ``/%2F%2Fevil.example`` has the path
+    ``///evil.example``; a link to that would be protocol-relative and leave the site.
+    """
+    return "/" + quote(path.lstrip("/\\"), safe="/")
 
 
 class Pages:
@@ -55,7 +65,7 @@ class Pages:
             lang=lang,
             html_lang=HTML_LANG[lang],
             other_lang=other,
-            other_lang_url=f"{path}?{urlencode({'lang': other})}",
+            other_lang_url=f"{local_path(path)}?{urlencode({'lang': other})}",
             url=url,
             path=path,
             network_name=self._network_name,

@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 from markupsafe import Markup
 
+from bot.circle_map import palette
 from bot.circle_map.png import MapImageUnavailable
 from bot.local_time import when
 from bot.portal import guard, kit_pages, language
@@ -28,7 +29,6 @@ from toolkits.kit import Kit
 
 STATIC = Path(__file__).parent / "static"
 KIT_ID = r"{kit:[a-z0-9][a-z0-9-]{0,47}}"
-ROOT_HUES = ("connect", "research", "practice", "product", "content")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,9 @@ class Portal:
 
     def ask(self, request: web.Request) -> Asked:
         query = checked_query(request.query_string, request.query)
-        accept = request.headers.get("Accept-Language", "")
+        # The header is read (and the response then varies with it) only when the address
+        # does not choose.
+        accept = "" if "lang" in query else language.accept_language(request)
         lang, explicit = language.choose(query, accept, self.site.config.network.language)
         return Asked(query, lang, explicit)
 
@@ -141,7 +143,11 @@ class Portal:
         asked = self.ask(request)
         kit = self.find_kit(request.match_info["kit"])
         fmt = request.match_info["fmt"]
-        found = await kit_pages.download(kit, fmt, asked.query, asked.lang, self.site.kit_press)
+        try:
+            found = await kit_pages.download(kit, fmt, asked.query, asked.lang, self.site.kit_press)
+        except PageError as error:
+            error.back = f"/kits/{kit.id}"  # the form, to fix the parameter and try again
+            raise
         return found.response()
 
     def find_kit(self, kit_id: str) -> Kit:
@@ -152,8 +158,30 @@ class Portal:
                 404, N_("There is no kit '{kit}'. See the list of kits."), kit=kit_id
             ) from None
 
+    async def palette_css(self, request: web.Request) -> web.Response:
+        return web.Response(
+            text=palette.css_properties(),
+            content_type="text/css",
+            charset="utf-8",
+            headers={"Cache-Control": "max-age=3600"},
+        )
+
+    async def favicon(self, request: web.Request) -> web.FileResponse:
+        return web.FileResponse(STATIC / "favicon.ico", headers={"Cache-Control": "max-age=86400"})
+
+    async def without_slash(self, request: web.Request) -> web.StreamResponse:
+        """``/map/`` and the like: the address without its trailing slash (the route patterns
+        allow only our own characters, so the target is always one of our pages)."""
+        target = request.path.rstrip("/")
+        if request.query_string:
+            target += f"?{request.query_string}"
+        raise web.HTTPPermanentRedirect(target)
+
     async def on_shutdown(self, app: web.Application) -> None:
         self.feed.close()
+
+
+PORTAL_KEY = web.AppKey("portal", Portal)  # the app's portal, for tests that look inside
 
 
 def svg_markup(svg: str) -> Markup:
@@ -170,17 +198,21 @@ def hue_class(slug: str, tree: list[tuple[int, Circle]]) -> str:
         root = parents[root] or root
     if root == NETWORK or parents.get(root) is None:
         return "hue-network"
-    if root in ROOT_HUES:
+    if root in palette.ROOT_HUES:
         return f"hue-{root}"
-    extras = sorted(c.slug for _, c in tree if c.parent == NETWORK and c.slug not in ROOT_HUES)
-    return f"hue-extra-{extras.index(root) % 5}"
+    extras = sorted(
+        c.slug for _, c in tree if c.parent == NETWORK and c.slug not in palette.ROOT_HUES
+    )
+    return f"hue-extra-{extras.index(root) % len(palette.EXTRA_HUES)}"
 
 
 def add_portal(app: web.Application, site: Site) -> Portal:
     """Mount the portal on ``app`` (before it starts) and return it."""
     portal = Portal(site)
+    app[PORTAL_KEY] = portal
     app.middlewares.append(guard.guard_middleware(portal.pages, site.config.network.language))
     app.on_response_prepare.append(guard.add_security_headers)
+    app.on_response_prepare.append(language.add_vary)
     app.on_shutdown.append(portal.on_shutdown)
     name = guard.PORTAL
     app.router.add_get("/", portal.home, name=f"{name}-home")
@@ -193,5 +225,9 @@ def add_portal(app: web.Application, site: Site) -> Portal:
     app.router.add_get(
         f"/kits/{KIT_ID}.{{fmt:pdf|html|md}}", portal.kit_download, name=f"{name}-kit-file"
     )
+    app.router.add_get("/palette.css", portal.palette_css, name=f"{name}-palette")
+    app.router.add_get("/favicon.ico", portal.favicon, name=f"{name}-favicon")
+    for page, slashed in (("map", "/map/"), ("kits", "/kits/"), ("kit", f"/kits/{KIT_ID}/")):
+        app.router.add_get(slashed, portal.without_slash, name=f"{name}-{page}-slash")
     app.router.add_static("/static", STATIC, name=f"{name}-static", append_version=False)
     return portal

@@ -71,7 +71,7 @@ def listed(uow: UnitOfWork, circle: str = "") -> set[tuple[str, datetime]]:
 def test_the_feed_expands_to_exactly_the_sessions_meetups_lists(
     uow: UnitOfWork, clock: FixedClock, planned: dict[str, str]
 ) -> None:
-    feed = build_calendar(meetups.calendar_meetups(uow), "CAN", "can-bot")
+    feed = build_calendar(meetups.calendar_meetups(uow), "CAN", "can-bot", clock.now())
     now = clock.now()
     ours = listed(uow)
     assert expanded(feed, now, now + WINDOW) == ours
@@ -90,7 +90,7 @@ def test_the_spring_forward_0230_session_agrees_with_calendar_software(
     with uow.begin() as s:
         night = meetups.load(s, planned["night"])
     night.cancelled = []
-    feed = build_calendar([night], "CAN", "can-bot")
+    feed = build_calendar([night], "CAN", "can-bot", clock.now())
     day = datetime(2026, 3, 29, tzinfo=UTC)
     (session,) = expanded(feed, day, day + timedelta(days=1))
     assert session[1] == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)  # 03:30 CEST
@@ -98,10 +98,10 @@ def test_the_spring_forward_0230_session_agrees_with_calendar_software(
 
 
 def test_each_event_has_a_stable_uid_a_zoned_start_rules_and_exceptions(
-    uow: UnitOfWork, planned: dict[str, str]
+    uow: UnitOfWork, clock: FixedClock, planned: dict[str, str]
 ) -> None:
-    feed = build_calendar(meetups.calendar_meetups(uow), "CAN", "can-bot")
-    assert feed == build_calendar(meetups.calendar_meetups(uow), "CAN", "can-bot")
+    feed = build_calendar(meetups.calendar_meetups(uow), "CAN", "can-bot", clock.now())
+    assert feed == build_calendar(meetups.calendar_meetups(uow), "CAN", "can-bot", clock.now())
     calendar = parse(feed)
     zones = {str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")}
     assert zones == {"Asia/Shanghai", "Europe/Berlin"}
@@ -122,7 +122,7 @@ def test_each_event_has_a_stable_uid_a_zoned_start_rules_and_exceptions(
 
 
 async def test_the_portal_serves_the_network_and_circle_feeds(
-    uow: UnitOfWork, planned: dict[str, str]
+    uow: UnitOfWork, clock: FixedClock, planned: dict[str, str]
 ) -> None:
     portal = WebPortal(build_web_app(uow), "127.0.0.1", 0)
     port = await portal.start()
@@ -144,3 +144,28 @@ async def test_the_portal_serves_the_network_and_circle_feeds(
         await portal.stop()
     assert len(everything.walk("VEVENT")) == 5
     assert [str(e["UID"]) for e in research.walk("VEVENT")] == [f"{planned['tea']}@can-bot"]
+    assert str(research["X-WR-CALNAME"]) == "CAN · Research circle"  # its name, not its slug
+
+
+def test_dtstamp_is_when_the_feed_was_made_and_sequence_counts_the_cancellations(
+    uow: UnitOfWork, clock: FixedClock, planned: dict[str, str]
+) -> None:
+    clock.set(datetime(2026, 4, 2, 8, 0, tzinfo=UTC))
+    events = {
+        str(e["UID"]).split("@")[0]: e
+        for e in parse(
+            build_calendar(meetups.calendar_meetups(uow), "CAN", "can-bot", clock.now())
+        ).walk("VEVENT")
+    }
+    tea = events[planned["tea"]]
+    assert tea["DTSTAMP"].dt == datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
+    assert tea["CREATED"].dt == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    assert tea["SEQUENCE"] == 1 and events[planned["biweekly"]]["SEQUENCE"] == 0
+    meetups.cancel(uow, ADMIN_ACTOR, planned["tea"], "2026-04-03")
+    (later,) = [
+        e
+        for e in parse(
+            build_calendar(meetups.calendar_meetups(uow, "research"), "CAN", "can-bot", clock.now())
+        ).walk("VEVENT")
+    ]
+    assert later["SEQUENCE"] == 2  # a newer version of the same series

@@ -16,31 +16,51 @@
   let shown = figure.dataset.revision;
   let wanted = shown;
   let loading = false;
+  let failures = 0;
+  let retry = null;
 
+  // One fetch of the SVG; throws when it could not be shown.
+  async function fetchAndShow(target) {
+    const response = await fetch(figure.dataset.svg, { cache: "no-store" });
+    if (!response.ok) {
+      throw new Error("map.svg answered " + response.status);
+    }
+    const text = await response.text();
+    const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+    if (svg.namespaceURI !== "http://www.w3.org/2000/svg" || svg.localName !== "svg") {
+      throw new Error("map.svg is not an SVG");
+    }
+    figure.replaceChildren(document.importNode(svg, true));
+    shown = svg.getAttribute("data-revision") || target;
+    figure.dataset.revision = shown;
+  }
+
+  // Never rejects: a failed fetch is tried again after 1, 2, 4 ... up to 30 seconds, so the
+  // page does not stay stale until the next change, and the console shows no unhandled error.
   async function load() {
-    if (loading || wanted === shown) {
+    if (loading || retry !== null || wanted === shown) {
       return;
     }
     loading = true;
     const target = wanted;
+    let failed = false;
     try {
-      const response = await fetch(figure.dataset.svg, { cache: "no-store" });
-      if (!response.ok) {
-        return;
-      }
-      const text = await response.text();
-      const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
-      if (svg.namespaceURI !== "http://www.w3.org/2000/svg" || svg.localName !== "svg") {
-        return;
-      }
-      figure.replaceChildren(document.importNode(svg, true));
-      shown = svg.getAttribute("data-revision") || target;
-      figure.dataset.revision = shown;
+      await fetchAndShow(target);
+      failures = 0;
+    } catch (error) {
+      failed = true;
+      failures += 1;
     } finally {
       loading = false;
     }
-    // Announced again while this one loaded: fetch once more (not again for the same one).
-    if (wanted !== target) {
+    if (failed) {
+      const delay = Math.min(30000, 1000 * Math.pow(2, failures - 1));
+      retry = window.setTimeout(function () {
+        retry = null;
+        load();
+      }, delay);
+    } else if (wanted !== target) {
+      // Announced again while this one loaded: fetch once more (not again for the same one).
       load();
     }
   }

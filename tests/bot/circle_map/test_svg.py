@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 
+from bot.circle_map import palette
 from bot.circle_map.png import svg_to_png
 from bot.circle_map.snapshot import read_circle_map
 from bot.circle_map.svg import circle_map_svg
@@ -144,3 +145,77 @@ def test_long_names_are_cut_with_an_ellipsis(uow: UnitOfWork, catalogs: Catalogs
 def test_the_png_is_a_png(uow: UnitOfWork, catalogs: Catalogs) -> None:
     svg = circle_map_svg(read_circle_map(uow), catalogs.translator("zh"), "CAN")
     assert svg_to_png(svg, scale=0.5).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def rename(uow: UnitOfWork, slug: str, name: str) -> None:
+    with uow.begin() as s:
+        circle = s.circles.require(slug)
+        circle.name = {"en": name}
+        s.circles.save(circle)
+        s.commit()
+
+
+def tab_text(root: ET.Element, slug: str) -> str:
+    tab = root.find(f".//{SVG}g[@class='tab'][@data-slug='{slug}']")
+    assert tab is not None
+    return " ".join(t.text or "" for t in tab.iter(f"{SVG}text"))
+
+
+def test_proposed_roles_and_circle_names_show_whole(uow: UnitOfWork, catalogs: Catalogs) -> None:
+    with uow.begin() as s:
+        content = s.circles.require("content")
+        content.roles.append(Role("podcaster", {"en": "Podcaster"}, {}, status=PROPOSED))
+        s.circles.save(content)
+        s.commit()
+    rename(uow, "product", "Xinhua Road parcel sorting action group")
+    rename(uow, "connect", "Brand new neighbourhood")
+    rename(uow, "research", "Interviewer circle of the east side")
+    root = draw(uow, catalogs)
+    state = root.find(f".//{SVG}g[@data-role='content/podcaster']/{SVG}text[@class='state']")
+    assert state is not None and state.text == "proposed"
+    assert tab_text(root, "product") == "Xinhua Road parcel sorting action group"
+    assert tab_text(root, "connect") == "Brand new neighbourhood"
+    assert tab_text(root, "research") == "Interviewer circle of the east side"
+
+
+def test_only_an_absurdly_long_circle_name_is_cut_and_its_tooltip_keeps_it_all(
+    uow: UnitOfWork, catalogs: Catalogs
+) -> None:
+    name = "The " + "very " * 40 + "long circle"
+    rename(uow, "product", name)
+    root = draw(uow, catalogs)
+    shown = tab_text(root, "product")
+    assert shown.endswith("…") and len(shown) > 40
+    title = circle_group(root, "product").find(f"{SVG}title")
+    assert title is not None and (title.text or "").startswith(name)
+
+
+def test_no_label_is_drawn_smaller_than_the_page_shows_legibly(
+    uow: UnitOfWork, catalogs: Catalogs
+) -> None:
+    """The width attribute is the least size the page shows the map at (the stylesheet never
+    shrinks it): there the smallest label is 11 CSS px, whatever the network's size."""
+    root = draw(uow, catalogs)
+    view_width = float(root.get("viewBox", "").split()[2])
+    px_per_unit = float(root.get("width", 0)) / view_width
+    sizes = [float(t.get("font-size", 0)) for t in root.iter(f"{SVG}text")]
+    assert min(sizes) * px_per_unit >= 10.99
+
+
+def test_every_text_colour_is_one_the_palette_test_checks(
+    uow: UnitOfWork, catalogs: Catalogs
+) -> None:
+    with uow.begin() as s:
+        s.circles.save(Circle("empty", {"en": "Empty"}, {}, "research"))
+        s.commit()
+    join_and_claim(uow, "Mei", "research/interviewer")
+    root = draw(uow, catalogs)
+    checked = {
+        palette.WHITE,
+        palette.INK,
+        palette.QUIET,
+        *palette.ROOT_HUES.values(),
+        *palette.EXTRA_HUES,
+        palette.NETWORK_TAB,
+    }
+    assert {t.get("fill") for t in root.iter(f"{SVG}text")} <= checked

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 import sys
 from collections.abc import AsyncIterator
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 import pytest
+from yarl import URL
 
 from bot.commands.dispatch import Dispatcher
+from bot.demo import seed_demo
+from bot.portal.live import MapFeed
+from bot.portal.routes import PORTAL_KEY
 from circles.actor import Actor
+from circles.model import PROPOSED, Circle, Role
 from circles.services.checkins import record_checkin
 from tests.bot.portal.support import Running, running_portal
 
@@ -203,3 +210,149 @@ async def test_stopping_the_portal_ends_open_event_streams(dispatcher: Dispatche
         # Without the shutdown hook aiohttp would wait a minute for the stream to end.
         await asyncio.wait_for(site.portal.stop(), 5)
         response.close()
+
+
+def language_link(body: str) -> str:
+    found = re.search(r'<a class="lang" href="([^"]*)"', body)
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("path", "link"),
+    [
+        ("//evil.example/x", "/evil.example/x?lang=zh"),
+        ("/%2F%2Fevil.example", "/evil.example?lang=zh"),
+        ("/%5C%5Cevil.example", "/evil.example?lang=zh"),
+        ("/\\\\evil.example", "/evil.example?lang=zh"),
+        ("/x/%5C%5Cy", "/x/%5C%5Cy?lang=zh"),
+        ("/kits/a%3Fb", "/kits/a%3Fb?lang=zh"),
+        ("/kits/a%23b", "/kits/a%23b?lang=zh"),
+    ],
+)
+async def test_the_language_link_of_a_404_page_stays_on_the_site(
+    site: Running, http: aiohttp.ClientSession, path: str, link: str
+) -> None:
+    async with http.get(URL(site.base + path, encoded=True)) as response:
+        assert response.status == 404
+        href = language_link(await response.text())
+    assert href == link
+    # As a browser reads it: backslashes are slashes in http(s) addresses.
+    target = urljoin(site.base + "/", href.replace("\\", "/"))
+    assert urlsplit(target).netloc == urlsplit(site.base).netloc
+
+
+async def test_pages_that_follow_the_browsers_language_say_so_to_caches(
+    site: Running, http: aiohttp.ClientSession
+) -> None:
+    for path in ("/", "/map", "/kits", "/kits/parcel-sorting", "/map.svg", "/nowhere"):
+        _, _, response = await get(http, site.base + path, **{"Accept-Language": "zh"})
+        assert "Accept-Language" in response.headers.get("Vary", ""), path
+    _, _, response = await get(http, site.base + "/?lang=en")
+    assert "Accept-Language" not in response.headers.get("Vary", "")  # the address chose
+
+
+async def test_the_language_may_be_asked_in_capitals(
+    site: Running, http: aiohttp.ClientSession
+) -> None:
+    status, body, _ = await get(http, site.base + "/?lang=EN", **{"Accept-Language": "zh"})
+    assert status == 200 and "Next meetups" in body and 'href="/map?lang=en"' in body
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/map/", "/map"),
+        ("/kits/", "/kits"),
+        ("/kits/parcel-sorting/?lang=zh", "/kits/parcel-sorting?lang=zh"),
+    ],
+)
+async def test_a_trailing_slash_redirects_to_the_page(
+    site: Running, http: aiohttp.ClientSession, path: str, target: str
+) -> None:
+    async with http.get(site.base + path, allow_redirects=False) as response:
+        assert response.status == 308
+        assert response.headers["Location"] == target
+
+
+async def test_the_favicon_is_served(site: Running, http: aiohttp.ClientSession) -> None:
+    async with http.get(site.base + "/favicon.ico") as response:
+        assert response.status == 200
+        assert (await response.read()).startswith(b"\x00\x00\x01\x00")  # an ICO file
+
+
+async def test_a_kit_refusal_links_back_to_the_kits_form(
+    site: Running, http: aiohttp.ClientSession
+) -> None:
+    status, body, _ = await get(http, site.base + "/kits/parcel-sorting.md?buildings=9-1")
+    assert status == 400
+    assert 'href="/kits/parcel-sorting"' in body and "Back to the kit&#39;s form" in body
+
+
+async def test_a_circle_with_only_a_proposed_role_shows_it_and_not_every_role_taken(
+    site: Running, http: aiohttp.ClientSession, dispatcher: Dispatcher
+) -> None:
+    with dispatcher.uow.begin() as s:
+        s.circles.save(
+            Circle(
+                "radio",
+                {"en": "Radio circle"},
+                {},
+                "content",
+                roles=[Role("host", {"en": "Radio host"}, {}, status=PROPOSED)],
+            )
+        )
+        s.commit()
+    _, body, _ = await get(http, site.base + "/")
+    card = body[body.index("Radio circle") :].split("</li>\n  \n")[0].split('<li class="circle')[0]
+    assert "Radio host" in card and "Every role is taken." not in card
+
+
+async def test_a_daily_meetup_shows_at_most_its_next_two_sessions_on_the_overview(
+    site: Running, http: aiohttp.ClientSession, dispatcher: Dispatcher
+) -> None:
+    seed_demo(dispatcher.uow)
+    _, body, _ = await get(http, site.base + "/")
+    meetups = body[body.index('<ul class="meetups">') :].split("</ul>")[0]
+    titles = re.findall(r"<strong>(.*?)</strong>", meetups)
+    assert len(titles) > 2
+    assert max(titles.count(title) for title in titles) <= 2
+
+
+def feed_of(site: Running) -> MapFeed:
+    return site.portal.app[PORTAL_KEY].feed
+
+
+async def test_head_and_dropped_streams_do_not_hold_live_map_slots(
+    site: Running, http: aiohttp.ClientSession
+) -> None:
+    for _ in range(5):
+        async with http.head(site.base + "/map/events") as response:
+            assert response.status == 200
+            assert response.content_type == "text/event-stream"
+    assert feed_of(site).streams == 0
+    for _ in range(5):
+        response = await http.get(site.base + "/map/events")
+        await asyncio.wait_for(read_event(response.content), 10)
+        response.close()  # the reader goes away at once
+    for _ in range(40):  # the heartbeat is 15 s away; the slots must free well before
+        if feed_of(site).streams == 0:
+            break
+        await asyncio.sleep(0.1)
+    assert feed_of(site).streams == 0
+
+
+async def test_an_oversized_request_line_logs_one_warning_without_its_content(
+    site: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    host, port = urlsplit(site.base).hostname, urlsplit(site.base).port
+    for _ in range(3):
+        reader, writer = await asyncio.open_connection(host, port)
+        writer.write(b"GET /" + b"secret" * 2000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        assert (await reader.read(100)).split(b" ")[1] == b"400"
+        writer.close()
+        await writer.wait_closed()
+    records = [r for r in caplog.records if r.name.startswith("aiohttp")]
+    assert [r.levelname for r in records] == ["WARNING"] * 3
+    assert all(r.exc_info is None and "secret" not in r.getMessage() for r in records)
