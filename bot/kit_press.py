@@ -8,7 +8,8 @@ refused with KitBusy, never queued forever), and the same request twice costs no
 are kept in a bounded LRU cache keyed by kit id, kit version, format, language and the
 *checked* parameter values, so ``buildings=1-8,10`` and ``buildings=1–8, 10`` share one entry.
 Identical requests in flight at once share one render. Community kits still render their
-templates in the sandbox (a child of the worker), as they do anywhere else.
+templates and their PDF in the sandbox (a child of the worker, killed at its deadline), as they do
+anywhere else, so a hostile kit costs the worker a refusal, not its time or its memory.
 
 Two ways in, same queue and cache:
 

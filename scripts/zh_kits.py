@@ -66,7 +66,8 @@ ZH = {
     "The kit {kit} failed to render: {detail}.": "工具包 {kit} 生成失败：{detail}。",
     "The public URL {url} must start with http:// or https://.": "公开网址 {url} 必须以 http:// 或 https:// 开头。",
     # toolkits/sandbox.py
-    "The kit {kit} took longer than {seconds} seconds to render and was stopped.": "工具包 {kit} 生成超过了 {seconds} 秒，已被停止。",
+    "The kit {kit} took longer than its limit of {seconds} s to render and was stopped.": "工具包 {kit} 生成超过了 {seconds} 秒的限制，已被停止。",
+    "The kit {kit} would print more than {max_pages} pages and was stopped.": "工具包 {kit} 要打印的页数超过了 {max_pages} 页，已被停止。",
     "The kit {kit} wrote more than {max_chars} characters and was stopped.": "工具包 {kit} 输出超过了 {max_chars} 个字符，已被停止。",
     "The kit {kit} tried to build a value too large to render.": "工具包 {kit} 试图生成一个大得无法处理的值。",
     "The kit {kit} needed too much memory and was stopped.": "工具包 {kit} 占用内存太多，已被停止。",

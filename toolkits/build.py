@@ -7,7 +7,6 @@ from pathlib import Path
 
 from toolkits.catalog import Catalog
 from toolkits.language import Lang
-from toolkits.pdf import html_to_pdf
 from toolkits.render import FORMATS, Renderer
 
 Progress = Callable[[int, int, str], None]
@@ -49,7 +48,7 @@ def build_all(
                 content = html.encode("utf-8")
             else:
                 # The PDF is made from the HTML just written rather than rendering it again.
-                content = html_to_pdf(html)
+                content = renderer.pdf_of_html(kit, html)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
             written.append(path)
