@@ -170,12 +170,17 @@ def cmd_kits(config: Config, args: argparse.Namespace) -> int:
     langs = [args.lang] if args.lang else list(LANGS)
     progress = BuildProgress(sys.stderr)
     try:
-        written = build_all(catalog, args.out, langs, config.web.public_url, progress)
+        report = build_all(catalog, args.out, langs, config.web.public_url, progress)
     except OSError as error:
         return fail(f"kits build: cannot write {error.filename or args.out}: {error.strerror}")
     finally:
         progress.close()
-    print(f"Wrote {len(written)} files for {len(catalog)} kits to {args.out}")
+    print(f"Wrote {len(report.written)} files for {len(catalog)} kits to {args.out}")
+    for failure in report.failures:
+        print(f"canbot: kits build: {failure}", file=sys.stderr)
+    if report.failures:
+        count = len(report.failures)
+        return fail(f"kits build: {count} community kit{'' if count == 1 else 's'} failed to build")
     return 0
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from tests.bot.telegram_harness import child_env
+from tests.toolkits.factory import write_kit
 from toolkits.catalog import load_catalog
 
 KIT_IDS = ("community-handshake", "parcel-sorting", "relay-event", "return-trip", "tea-house")
@@ -76,3 +77,22 @@ def test_a_build_that_cannot_write_fails_with_one_line(tmp_path: Path) -> None:
     [error] = [line for line in result.stderr.splitlines() if not PROGRESS_LINE.match(line)]
     assert error.startswith("canbot: kits build: cannot write ") and "Not a directory" in error
     assert "Traceback" not in result.stderr
+
+
+def test_a_failing_community_kit_is_reported_and_the_build_goes_on(tmp_path: Path) -> None:
+    community = tmp_path / "community"
+    write_kit(community, "a-broken", bodies={"en": "{{ nowhere }}\n"})
+    write_kit(community, "b-fine")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"kits:\n  extra_dirs: ['{community}']\n", encoding="utf-8")
+    result = kits_build(tmp_path, "--config", str(config), "--lang", "en", "--out", "out")
+    assert result.returncode != 0
+    built = sorted(path.name for path in (tmp_path / "out").rglob("*.*"))
+    assert len(built) == 18 and "b-fine.en.pdf" in built
+    assert not any(name.startswith("a-broken") for name in built)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("canbot:")]
+    assert errors == [
+        "canbot: kits build: a-broken.en: The kit a-broken uses a name it never defines: "
+        "'nowhere' is undefined.",
+        "canbot: kits build: 1 community kit failed to build",
+    ]
