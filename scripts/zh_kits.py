@@ -53,6 +53,7 @@ ZH = {
     "The kit.yaml in {path} is nested too deeply to read.": "{path} 中的 kit.yaml 嵌套太深，无法读取。",
     "The kit template {name} in {path} is nested too deeply to read.": "{path} 中的工具包模板 {name} 嵌套太深，无法读取。",
     "The community kit in {path} cannot be loaded: {detail}.": "无法加载 {path} 中的社区工具包：{detail}。",
+    "The parameter {name} has a character that cannot be printed.": "参数 {name} 里有无法打印的字符。",
     "The kit.yaml in {path} needs {field}.": "{path} 中的 kit.yaml 缺少 {field}。",
     "The kit folder {path} has no body template; add body.zh.md.j2 or body.en.md.j2.": "工具包文件夹 {path} 没有正文模板：请添加 body.zh.md.j2 或 body.en.md.j2。",
     "The kit.yaml in {path} has no {lang} {field}, but the kit has a {lang} body.": "{path} 中的 kit.yaml 没有 {lang} 的 {field}，但这个工具包有 {lang} 正文。",
