@@ -127,7 +127,16 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
         print("slack: off (no slack.bot_token)")
     reminders = ", ".join(format_duration(r) for r in config.meetups.reminders) or "none"
     print(f"meetup reminders before each occurrence: {reminders}")
-    print(f"community kit folders: {len(config.kits.extra_dirs)}")
+    from toolkits.catalog import load_catalog
+
+    catalog = load_catalog(config.kits.extra_dirs)
+    community = sum(1 for kit in catalog if kit.community)
+    print(
+        f"community kit folders: {len(config.kits.extra_dirs)}, {community} kit(s) loaded, "
+        f"{len(catalog.problems)} broken"
+    )
+    for problem in catalog.problems:
+        print(f"broken community kit: {problem}")
     print(f"a topic becomes an action group at {config.topics.threshold} backers")
     return 0
 

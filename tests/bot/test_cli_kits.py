@@ -96,3 +96,26 @@ def test_a_failing_community_kit_is_reported_and_the_build_goes_on(tmp_path: Pat
         "'nowhere' is undefined.",
         "canbot: kits build: 1 community kit failed to build",
     ]
+
+
+def test_check_lists_each_broken_community_kit_on_one_line(tmp_path: Path) -> None:
+    community = tmp_path / "community"
+    write_kit(community, "fine")
+    write_kit(community, "deep", manifest="[" * 30000 + "]" * 30000)
+    config = tmp_path / "config.yaml"
+    config.write_text(f"kits:\n  extra_dirs: ['{community}']\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check", "--config", str(config)],
+        cwd=tmp_path,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "community kit folders: 1, 1 kit(s) loaded, 1 broken\n" in result.stdout
+    broken = [line for line in result.stdout.splitlines() if line.startswith("broken")]
+    assert broken == [
+        f"broken community kit: The kit.yaml in {community / 'deep'} is nested too deeply to read."
+    ]
