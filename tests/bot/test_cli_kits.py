@@ -19,8 +19,12 @@ PROGRESS_LINE = re.compile(r"^\[ ?\d+/\d+\] [a-z-]+\.(zh|en)\.(md|html|pdf)$")
 
 
 def kits_build(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return canbot(cwd, "kits", "build", *args)
+
+
+def canbot(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "kits", "build", *args],
+        [sys.executable, "-m", "bot", *args],
         cwd=cwd,
         env=child_env(),
         capture_output=True,
@@ -104,15 +108,7 @@ def test_check_lists_each_broken_community_kit_on_one_line(tmp_path: Path) -> No
     write_kit(community, "deep", manifest="[" * 30000 + "]" * 30000)
     config = tmp_path / "config.yaml"
     config.write_text(f"kits:\n  extra_dirs: ['{community}']\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "check", "--config", str(config)],
-        cwd=tmp_path,
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = canbot(tmp_path, "check", "--config", str(config))
     assert result.returncode == 0, result.stderr
     assert "community kit folders: 1, 1 kit(s) loaded, 1 broken\n" in result.stdout
     broken = [line for line in result.stdout.splitlines() if line.startswith("broken")]
