@@ -150,7 +150,16 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
         print("slack: off (no slack.bot_token)")
     reminders = ", ".join(format_duration(r) for r in config.meetups.reminders) or "none"
     print(f"meetup reminders before each occurrence: {reminders}")
-    print(f"community kit folders: {len(config.kits.extra_dirs)}")
+    from toolkits.catalog import load_catalog
+
+    catalog = load_catalog(config.kits.extra_dirs)
+    community = sum(1 for kit in catalog if kit.community)
+    print(
+        f"community kit folders: {len(config.kits.extra_dirs)}, {community} kit(s) loaded, "
+        f"{len(catalog.problems)} broken"
+    )
+    for problem in catalog.problems:
+        print(f"broken community kit: {problem}")
     print(f"a topic becomes an action group at {config.topics.threshold} backers")
     return 0
 
@@ -193,12 +202,17 @@ def cmd_kits(config: Config, args: argparse.Namespace) -> int:
     langs = [args.lang] if args.lang else list(LANGS)
     progress = BuildProgress(sys.stderr)
     try:
-        written = build_all(catalog, args.out, langs, config.web.public_url, progress)
+        report = build_all(catalog, args.out, langs, config.web.public_url, progress)
     except OSError as error:
         return fail(f"kits build: cannot write {error.filename or args.out}: {error.strerror}")
     finally:
         progress.close()
-    print(f"Wrote {len(written)} files for {len(catalog)} kits to {args.out}")
+    print(f"Wrote {len(report.written)} files for {len(catalog)} kits to {args.out}")
+    for failure in report.failures:
+        print(f"canbot: kits build: {failure}", file=sys.stderr)
+    if report.failures:
+        count = len(report.failures)
+        return fail(f"kits build: {count} community kit{'' if count == 1 else 's'} failed to build")
     return 0
 
 

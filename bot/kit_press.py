@@ -8,7 +8,8 @@ refused with KitBusy, never queued forever), and the same request twice costs no
 are kept in a bounded LRU cache keyed by kit id, kit version, format, language and the
 *checked* parameter values, so ``buildings=1-8,10`` and ``buildings=1–8, 10`` share one entry.
 Identical requests in flight at once share one render. Community kits still render their
-templates in the sandbox (a child of the worker), as they do anywhere else.
+templates and their PDF in the sandbox (a child of the worker, killed at its deadline), as they do
+anywhere else, so a hostile kit costs the worker a refusal, not its time or its memory.
 
 Two ways in, same queue and cache:
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import hashlib
 import logging
 import multiprocessing
 import signal
@@ -201,7 +203,10 @@ class KitPress:
             raise KitNotFound(N_("There is no language {lang}; choose zh or en."), lang=lang)
         kit.require_language(lang)
         values = resolve_parameters(kit.parameters, params, lang)
-        key: Key = (kit.id, kit.version, fmt, lang, *sorted(values.items()))
+        # A community kit's templates are re-read at every render, so an edit without a new
+        # version must not be served from the cache: its key holds a digest of the templates.
+        templates = _templates_digest(kit) if kit.community else ""
+        key: Key = (kit.id, kit.version, templates, fmt, lang, *sorted(values.items()))
         return _Order(kit, fmt, lang, dict(params), key)
 
     def _submit(self, order: _Order) -> RenderedKit | concurrent.futures.Future[bytes]:
@@ -291,6 +296,13 @@ class KitPress:
         return KitRenderError(
             N_("The kit {kit} could not be prepared; please try again."), kit=order.kit.id
         )
+
+
+def _templates_digest(kit: Kit) -> str:
+    digest = hashlib.sha256()
+    for name, source in sorted(kit.template_sources().items()):
+        digest.update(f"{len(name)}:{name}{len(source)}:{source}".encode())
+    return digest.hexdigest()
 
 
 def render_job(kit: Kit, fmt: str, lang: str, params: dict[str, str], public_url: str) -> bytes:

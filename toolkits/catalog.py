@@ -103,6 +103,19 @@ def load_catalog(extra_dirs: Sequence[Path] = (), *, shipped_dir: Path | None = 
             except KitError as error:
                 problems.append(LoadProblem(folder, error))
                 continue
+            except Exception as error:  # the edge for untrusted folders: one bad kit, not the bot
+                log.exception("Loading the community kit in %s failed", folder)
+                problems.append(
+                    LoadProblem(
+                        folder,
+                        KitFormatError(
+                            N_("The community kit in {path} cannot be loaded: {detail}."),
+                            path=str(folder),
+                            detail=type(error).__name__,
+                        ),
+                    )
+                )
+                continue
             if any(known.id == kit.id for known in (*kits, *community)):
                 problems.append(
                     LoadProblem(

@@ -149,16 +149,16 @@ def read_templates(folder: Path) -> dict[str, str]:
                 N_("The kit template {path} is not a plain file; links are not allowed."),
                 path=str(path),
             )
-        size = path.stat().st_size
-        total += size
-        if size > MAX_TEMPLATE_BYTES or total > MAX_TEMPLATES_BYTES:
-            raise KitFormatError(
-                N_("The kit templates in {path} are larger than {limit} bytes."),
-                path=str(folder),
-                limit=MAX_TEMPLATES_BYTES if total > MAX_TEMPLATES_BYTES else MAX_TEMPLATE_BYTES,
-            )
         try:
-            sources[path.name] = path.read_text(encoding="utf-8")
+            data = _read_capped(path, MAX_TEMPLATE_BYTES)
+            total += len(data) if data is not None else MAX_TEMPLATE_BYTES + 1
+            if data is None or total > MAX_TEMPLATES_BYTES:
+                raise KitFormatError(
+                    N_("The kit templates in {path} are larger than {limit} bytes."),
+                    path=str(folder),
+                    limit=MAX_TEMPLATE_BYTES if data is None else MAX_TEMPLATES_BYTES,
+                )
+            sources[path.name] = data.decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise KitFormatError(
                 N_("The kit template {path} cannot be read as UTF-8 text: {detail}."),
@@ -173,18 +173,24 @@ def _read_manifest(folder: Path) -> Mapping[object, object]:
     if not manifest.is_file():
         raise KitFormatError(N_("The kit folder {path} has no kit.yaml."), path=str(folder))
     try:
-        if manifest.stat().st_size > MAX_MANIFEST_BYTES:
+        raw = _read_capped(manifest, MAX_MANIFEST_BYTES)
+        if raw is None:
             raise KitFormatError(
                 N_("The kit.yaml in {path} is larger than {limit} bytes."),
                 path=str(folder),
                 limit=MAX_MANIFEST_BYTES,
             )
-        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        data = yaml.safe_load(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise KitFormatError(
             N_("The kit.yaml in {path} cannot be read: {detail}."),
             path=str(folder),
             detail=" ".join(str(error).split()),
+        ) from error
+    except RecursionError as error:
+        # PyYAML builds nested values recursively: '[[[[...' 30,000 deep exhausts the stack.
+        raise KitFormatError(
+            N_("The kit.yaml in {path} is nested too deeply to read."), path=str(folder)
         ) from error
     if not isinstance(data, Mapping):
         raise KitFormatError.bad_field(
@@ -245,3 +251,21 @@ def _check_syntax(sources: Mapping[str, str], where: str) -> None:
                 line=error.lineno,
                 detail=error.message or "unknown",
             ) from error
+        except RecursionError as error:
+            # Jinja's parser recurses once per bracket: '{{ ((((1)))) }}' deep enough ends it.
+            raise KitFormatError(
+                N_("The kit template {name} in {path} is nested too deeply to read."),
+                name=name,
+                path=where,
+            ) from error
+
+
+def _read_capped(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path``, or None if it holds more than ``limit``.
+
+    Read rather than trusted from stat(): a file can grow between the two, and a FIFO or device
+    reports no size at all.
+    """
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else data

@@ -2,7 +2,7 @@
 
 Kits are written in CommonMark with tables and a few ``::: name`` blocks for print layout:
 
-- ``::: sign [n1..n5]`` one large sign on its own page; ``sign_size`` picks the size class
+- ``::: sign [size]`` one large sign on its own page; ``toolkits.sign`` picks the size class
 - ``::: page``  a section that starts on a new page
 - ``::: note``  a boxed tip
 - ``::: card``  a cut-out card with a dashed border
@@ -61,16 +61,3 @@ def _render_block(
     name, *extras = token.info.split()
     classes = [name, *(extra for extra in extras if _CLASS.fullmatch(extra))]
     return f'<div class="{" ".join(classes)}">\n'
-
-
-def sign_size(label: object) -> str:
-    """The ``::: sign`` size class for ``label``: the largest type that still fits an A4 page.
-
-    n1-n3 keep the label on one line (360, 230 and 160 pt: 6-13 cm digits, legible well past
-    5 metres); n4 wraps longer labels at 150 pt; n5 is a 80 pt fallback for very long labels.
-    """
-    length = len(str(label))
-    for size, longest in (("n1", 2), ("n2", 4), ("n3", 6), ("n4", 16)):
-        if length <= longest:
-            return size
-    return "n5"

@@ -22,10 +22,12 @@ LONGEST_MAX_LENGTH = 500
 LOWEST_BUILDING = 1
 HIGHEST_BUILDING = 9999
 DEFAULT_MAX_BUILDINGS = 300
+LARGEST_INT = 999_999_999
 RANGES_EXAMPLE = "1-8,10,12-20"
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _INT = re.compile(r"[+-]?[0-9]{1,9}", re.ASCII)
+_DIGITS = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _NUMBER = re.compile(r"[0-9]{1,6}", re.ASCII)
 _RANGE = re.compile(r"([0-9]{1,6})[-~–—]([0-9]{1,6})", re.ASCII)
 _SPACED_DASH = re.compile(r"\s*([-~–—])\s*")
@@ -80,6 +82,13 @@ class Parameter:
             raise KitParameterError(
                 N_("The parameter {name} must be one line of plain text."), name=self.name
             )
+        if any(unicodedata.category(char) in ("Cn", "Co", "Cs") for char in text):
+            # Unassigned, private-use and lone surrogate code points have no glyph in any font
+            # the kits print with: refused here rather than printed as boxes.
+            raise KitParameterError(
+                N_("The parameter {name} has a character that cannot be printed."),
+                name=self.name,
+            )
         if len(text) > self.max_length:
             raise KitParameterError(
                 N_("The parameter {name} must be at most {max_length} characters long."),
@@ -90,29 +99,33 @@ class Parameter:
 
     def _parse_int(self, raw: str) -> int:
         text = unicodedata.normalize("NFKC", raw).strip()
-        if not _INT.fullmatch(text):
+        if not _DIGITS.fullmatch(text):
             raise KitParameterError(
                 N_("The parameter {name} must be a whole number, like {example}."),
                 name=self.name,
                 example=self.default("en") or "1",
             )
-        value = int(text)
-        too_low = self.min is not None and value < self.min
-        too_high = self.max is not None and value > self.max
+        # A number with more digits than any kit needs is out of range, not "not a number";
+        # without declared bounds the range is what a kit accepts at all.
+        value = int(text) if _INT.fullmatch(text) else (-1 if text.startswith("-") else 1) * 10**10
+        low = -LARGEST_INT if self.min is None and abs(value) > LARGEST_INT else self.min
+        high = LARGEST_INT if self.max is None and abs(value) > LARGEST_INT else self.max
+        too_low = low is not None and value < low
+        too_high = high is not None and value > high
         if too_low or too_high:
-            if self.min is not None and self.max is not None:
+            if low is not None and high is not None:
                 raise KitParameterError(
                     N_("The parameter {name} must be between {min} and {max}."),
                     name=self.name,
-                    min=self.min,
-                    max=self.max,
+                    min=low,
+                    max=high,
                 )
             if too_low:
                 raise KitParameterError(
-                    N_("The parameter {name} must be at least {min}."), name=self.name, min=self.min
+                    N_("The parameter {name} must be at least {min}."), name=self.name, min=low
                 )
             raise KitParameterError(
-                N_("The parameter {name} must be at most {max}."), name=self.name, max=self.max
+                N_("The parameter {name} must be at most {max}."), name=self.name, max=high
             )
         return value
 
@@ -178,7 +191,9 @@ def resolve_parameters(
 ) -> dict[str, ParamValue]:
     """Checked values for every parameter: given text where present and non-blank, else defaults.
 
-    Unknown names are refused so a typo (``buliding=3``) is not silently ignored.
+    Unknown names are refused so a typo (``buliding=3``) is not silently ignored, and so is a
+    building list given empty (``buildings=``): a kit printed for the default buildings instead
+    would look right and be wrong.
     """
     by_name = {parameter.name: parameter for parameter in parameters}
     for name in raw:
@@ -193,7 +208,8 @@ def resolve_parameters(
     values: dict[str, ParamValue] = {}
     for parameter in parameters:
         given = raw.get(parameter.name, "")
-        text = given if given.strip() else parameter.default(lang)
+        blank_means_default = parameter.type != "ranges" or parameter.name not in raw
+        text = given if given.strip() or not blank_means_default else parameter.default(lang)
         values[parameter.name] = parameter.parse(text)
     return values
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from circles.errors import N_
 from toolkits.errors import KitRenderError
 
 
 def html_to_pdf(html: str) -> bytes:
     """The PDF of ``html``; it may not fetch anything (kits are self-contained)."""
+    pdf: bytes = laid_out(html).write_pdf()
+    return pdf
+
+
+def laid_out(html: str) -> Any:
+    """``html`` laid out in pages (a weasyprint Document: ``.pages``, ``.write_pdf()``)."""
     try:
         # Imported here: WeasyPrint needs Pango and other system libraries (scripts/setup-system),
         # and everything else in the bot works without them.
@@ -20,6 +28,4 @@ def html_to_pdf(html: str) -> bytes:
     # Kit HTML references nothing outside itself; refusing every protocol means no markup that
     # slipped through could make WeasyPrint read a local file or call out to the network.
     fetcher = weasyprint.URLFetcher(allowed_protocols=frozenset())
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf()
-    return pdf
+    return weasyprint.HTML(string=html, url_fetcher=fetcher).render()

@@ -3,8 +3,8 @@
 Shipped kits render in an ordinary Jinja Environment in this process; community kits render in
 the sandbox (a killable child process). Either way the body is Markdown; HTML is that Markdown
 converted and wrapped in an A4 print template with the kit's header and QR code; PDF is that HTML
-through WeasyPrint. Rendering blocks (PDF takes a second or so): call it from a worker thread in
-async code.
+through WeasyPrint (for a community kit, in the sandbox too, under a deadline and a page cap).
+Rendering blocks (PDF takes a second or so): call it from a worker thread in async code.
 """
 
 from __future__ import annotations
@@ -91,7 +91,14 @@ class Renderer:
 
     def pdf(self, kit: Kit, lang: str, params: Mapping[str, str]) -> bytes:
         """The kit as an A4 PDF (Chinese needs a CJK font: see scripts/setup-system)."""
-        return html_to_pdf(self.html(kit, lang, params))
+        return self.pdf_of_html(kit, self.html(kit, lang, params))
+
+    def pdf_of_html(self, kit: Kit, html: str) -> bytes:
+        """The PDF of ``kit``'s rendered ``html``: in the sandbox, under its limits, for a
+        community kit; in this process for a shipped one."""
+        if kit.community:
+            return self.sandbox.pdf(kit.id, html)
+        return html_to_pdf(html)
 
     def _body(self, kit: Kit, lang: Lang, params: Mapping[str, str]) -> str:
         values = resolve_parameters(kit.parameters, params, lang)

@@ -7,8 +7,8 @@ from typing import Any
 
 import jinja2
 
-from toolkits.markdown import sign_size
 from toolkits.parameters import format_ranges
+from toolkits.sign import sign_size
 
 MINUTES_PER_DAY = 24 * 60
 

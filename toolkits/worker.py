@@ -1,13 +1,16 @@
-"""The sandbox worker: a child process that renders one community template under limits.
+"""The sandbox worker: a child process that renders one community template or PDF under limits.
 
-Run as ``python -m toolkits.worker``: it reads one JSON job on stdin (templates as text, the entry
-template, the context, the limits), caps its own memory and CPU, renders in an
-ImmutableSandboxedEnvironment with a render deadline and an output cap, and writes one JSON
-result on stdout: ``{"ok": true, "text": ...}`` or ``{"ok": false, "reason": ..., "detail": ...}``.
+Run as ``python -m toolkits.worker``: it reads one JSON job on stdin, caps its own memory and CPU,
+and writes one JSON result on stdout. A ``template`` job (templates as text, the entry template,
+the context, the limits) renders in an ImmutableSandboxedEnvironment with a render deadline and an
+output cap: ``{"ok": true, "text": ...}``. A ``pdf`` job (the kit's HTML, the limits) lays it out
+with WeasyPrint under a deadline and a page cap: ``{"ok": true, "pdf": <base64>}``. A failure is
+``{"ok": false, "reason": ..., "detail": ...}``.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import signal
 import sys
@@ -21,7 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from toolkits.templating import environment_options, kit_filters
 
-MAX_JOB_BYTES = 2_000_000
+MAX_JOB_BYTES = 8_000_000
 MAX_INT_BITS = 4096
 SEQUENCE_TYPES = (str, bytes, list, tuple)
 
@@ -135,6 +138,40 @@ def render_job(job: Mapping[str, Any]) -> dict[str, Any]:
         _stop_deadline()
 
 
+def pdf_job(job: Mapping[str, Any]) -> dict[str, Any]:
+    """Lay out the job's HTML and write its PDF, within the deadline and the page cap."""
+    from toolkits.errors import KitRenderError
+    from toolkits.pdf import laid_out
+
+    try:
+        laid_out("<p>warm-up</p>")
+    except KitRenderError as error:
+        return _failure("error", error)
+    # WeasyPrint and its fonts load before the caps and the clock: they are our code, the same
+    # for every kit; the caps bound what this kit's HTML makes them do.
+    seconds = float(job["seconds"])
+    limit_resources(int(job["memory_bytes"]), int(_cpu_seconds_used() + seconds) + 2)
+    _start_deadline(seconds)
+    try:
+        document = laid_out(str(job["html"]))
+        if len(document.pages) > int(job["max_pages"]):
+            return _failure("pages")
+        pdf: bytes = document.write_pdf()
+        if len(pdf) > int(job["max_bytes"]):
+            return _failure("output")
+        return {"ok": True, "pdf": base64.b64encode(pdf).decode("ascii")}
+    except TimeUp:
+        return _failure("timeout")
+    except MemoryError:
+        return _failure("memory")
+    except RecursionError:
+        return _failure("recursion")
+    except Exception as error:  # the edge of the sandbox: the kit's HTML made WeasyPrint fail
+        return _failure("error", error)
+    finally:
+        _stop_deadline()
+
+
 def _failure(reason: str, error: BaseException | None = None) -> dict[str, Any]:
     detail = " ".join(str(error).split())[:300] if error is not None else ""
     return {"ok": False, "reason": reason, "detail": detail}
@@ -155,6 +192,15 @@ def _stop_deadline() -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+def _cpu_seconds_used() -> float:
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def limit_resources(memory_bytes: int, cpu_seconds: int) -> None:
     """Cap this process's address space and CPU time (where the OS supports it)."""
     try:
@@ -171,8 +217,11 @@ def limit_resources(memory_bytes: int, cpu_seconds: int) -> None:
 def main() -> int:
     """Read one job from stdin, render it, write the result to stdout."""
     job = json.loads(sys.stdin.buffer.read(MAX_JOB_BYTES))
-    limit_resources(int(job["memory_bytes"]), int(float(job["seconds"])) + 2)
-    result = render_job(job)
+    if job.get("kind") == "pdf":
+        result = pdf_job(job)
+    else:
+        limit_resources(int(job["memory_bytes"]), int(float(job["seconds"])) + 2)
+        result = render_job(job)
     sys.stdout.buffer.write(json.dumps(result, ensure_ascii=False).encode("utf-8"))
     sys.stdout.flush()
     return 0

@@ -11,6 +11,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from tests.bot.telegram_harness import child_env
+from tests.toolkits.factory import write_kit
 from toolkits.catalog import load_catalog
 
 KIT_IDS = ("community-handshake", "parcel-sorting", "relay-event", "return-trip", "tea-house")
@@ -18,8 +19,12 @@ PROGRESS_LINE = re.compile(r"^\[ ?\d+/\d+\] [a-z-]+\.(zh|en)\.(md|html|pdf)$")
 
 
 def kits_build(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return canbot(cwd, "kits", "build", *args)
+
+
+def canbot(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "kits", "build", *args],
+        [sys.executable, "-m", "bot", *args],
         cwd=cwd,
         env=child_env(),
         capture_output=True,
@@ -76,3 +81,37 @@ def test_a_build_that_cannot_write_fails_with_one_line(tmp_path: Path) -> None:
     [error] = [line for line in result.stderr.splitlines() if not PROGRESS_LINE.match(line)]
     assert error.startswith("canbot: kits build: cannot write ") and "Not a directory" in error
     assert "Traceback" not in result.stderr
+
+
+def test_a_failing_community_kit_is_reported_and_the_build_goes_on(tmp_path: Path) -> None:
+    community = tmp_path / "community"
+    write_kit(community, "a-broken", bodies={"en": "{{ nowhere }}\n"})
+    write_kit(community, "b-fine")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"kits:\n  extra_dirs: ['{community}']\n", encoding="utf-8")
+    result = kits_build(tmp_path, "--config", str(config), "--lang", "en", "--out", "out")
+    assert result.returncode != 0
+    built = sorted(path.name for path in (tmp_path / "out").rglob("*.*"))
+    assert len(built) == 18 and "b-fine.en.pdf" in built
+    assert not any(name.startswith("a-broken") for name in built)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("canbot:")]
+    assert errors == [
+        "canbot: kits build: a-broken.en: The kit a-broken uses a name it never defines: "
+        "'nowhere' is undefined.",
+        "canbot: kits build: 1 community kit failed to build",
+    ]
+
+
+def test_check_lists_each_broken_community_kit_on_one_line(tmp_path: Path) -> None:
+    community = tmp_path / "community"
+    write_kit(community, "fine")
+    write_kit(community, "deep", manifest="[" * 30000 + "]" * 30000)
+    config = tmp_path / "config.yaml"
+    config.write_text(f"kits:\n  extra_dirs: ['{community}']\n", encoding="utf-8")
+    result = canbot(tmp_path, "check", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert "community kit folders: 1, 1 kit(s) loaded, 1 broken\n" in result.stdout
+    broken = [line for line in result.stdout.splitlines() if line.startswith("broken")]
+    assert broken == [
+        f"broken community kit: The kit.yaml in {community / 'deep'} is nested too deeply to read."
+    ]

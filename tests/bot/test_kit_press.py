@@ -263,3 +263,19 @@ def test_kit_errors_survive_the_trip_back_from_a_worker() -> None:
         error.params,
         "The parameter x must be at least 1.",
     )
+
+
+def test_an_edited_community_template_is_not_served_from_the_cache(tmp_path: Path) -> None:
+    from tests.toolkits.factory import write_kit
+    from toolkits.catalog import load_catalog
+
+    folder = write_kit(tmp_path, "edited", bodies={"en": "First text.\n"})
+    press = KitPress(load_catalog([tmp_path]), URL, THREADS)
+    try:
+        assert press.render("edited", "md", "en").data.endswith(b"First text.\n")
+        (folder / "body.en.md.j2").write_text("Second text.\n", encoding="utf-8")
+        assert press.render("edited", "md", "en").data.endswith(b"Second text.\n")
+        assert press.render("edited", "md", "en").data.endswith(b"Second text.\n")
+        assert (press.renders, press.cache_hits) == (2, 1)
+    finally:
+        press.close()

@@ -8,6 +8,7 @@ from tests.toolkits.conftest import PUBLIC_URL
 from tests.toolkits.factory import write_kit
 from toolkits.build import build_all, output_path
 from toolkits.catalog import Catalog
+from toolkits.errors import KitRenderError
 from toolkits.kit import load_kit
 
 
@@ -28,7 +29,7 @@ def test_build_all_writes_every_format_of_every_kit_and_language(tmp_path: Path)
         ["zh", "en"],
         PUBLIC_URL,
         lambda done, total, label: calls.append((done, total, label)),
-    )
+    ).written
     expected = [
         output_path(out, "both", "zh", "md"),
         output_path(out, "both", "zh", "html"),
@@ -51,5 +52,25 @@ def test_build_all_writes_every_format_of_every_kit_and_language(tmp_path: Path)
 
 
 def test_build_all_only_builds_the_languages_asked_for(tmp_path: Path) -> None:
-    written = build_all(_catalog(tmp_path), tmp_path / "out", ["en"], PUBLIC_URL, None)
+    written = build_all(_catalog(tmp_path), tmp_path / "out", ["en"], PUBLIC_URL, None).written
     assert [path.name for path in written] == ["both.en.md", "both.en.html", "both.en.pdf"]
+
+
+def test_a_failing_community_kit_is_reported_and_the_rest_still_build(tmp_path: Path) -> None:
+    root = tmp_path / "community"
+    good = load_kit(write_kit(root, "good"), community=True)
+    broken = load_kit(write_kit(root, "broken", bodies={"en": "{{ nowhere }}\n"}), community=True)
+    later = load_kit(write_kit(root, "later"), community=True)
+    out = tmp_path / "out"
+    report = build_all(Catalog(kits=(broken, good, later)), out, ["en"], PUBLIC_URL, None)
+    assert [path.name for path in report.written] == [
+        f"{kit}.en.{fmt}" for kit in ("good", "later") for fmt in ("md", "html", "pdf")
+    ]
+    (failure,) = report.failures
+    assert (failure.kit_id, failure.lang) == ("broken", "en")
+    assert isinstance(failure.error, KitRenderError)
+    assert (
+        str(failure)
+        == "broken.en: The kit broken uses a name it never defines: 'nowhere' is undefined."
+    )
+    assert not (out / "broken").exists()

@@ -73,3 +73,39 @@ def test_a_broken_shipped_kit_is_our_bug_and_raises(tmp_path: Path) -> None:
     write_kit(tmp_path, "shipped", license="MIT")
     with pytest.raises(KitFormatError, match="bad license"):
         load_catalog([], shipped_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        "[" * 30000 + "]" * 30000,
+        "{a: " * 3000 + "1" + "}" * 3000,
+    ],
+    ids=["deep-list", "deep-mapping"],
+)
+def test_a_deeply_nested_community_kit_yaml_is_skipped_and_reported(
+    tmp_path: Path, manifest: str
+) -> None:
+    write_kit(tmp_path, "good")
+    write_kit(tmp_path, "deep", manifest=manifest)
+    catalog = load_catalog([tmp_path])
+    assert "good" in catalog and "parcel-sorting" in catalog
+    assert "deep" not in catalog
+    (problem,) = catalog.problems
+    assert problem.path == tmp_path / "deep"
+    assert "nested too deeply" in str(problem)
+
+
+def test_a_deeply_nested_community_template_is_skipped_and_reported(tmp_path: Path) -> None:
+    write_kit(tmp_path, "good")
+    write_kit(tmp_path, "deep", bodies={"en": "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}\n"})
+    catalog = load_catalog([tmp_path])
+    assert "good" in catalog
+    (problem,) = catalog.problems
+    assert "body.en.md.j2" in str(problem) and "nested too deeply" in str(problem)
+
+
+def test_a_community_kit_yaml_over_the_size_cap_is_refused(tmp_path: Path) -> None:
+    write_kit(tmp_path, "huge", manifest="# padding\n" * 7000)
+    (problem,) = load_catalog([tmp_path]).problems
+    assert "larger than 64000 bytes" in str(problem)

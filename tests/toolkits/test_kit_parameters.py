@@ -131,3 +131,30 @@ def test_resolve_refuses_unknown_names_and_lists_the_known_ones() -> None:
     assert str(caught.value) == "This kit has no parameter cty; it takes city."
     with pytest.raises(KitParameterError, match="takes no parameters, not even x"):
         resolve_parameters([], {"x": "1"}, "en")
+
+
+def test_a_number_too_long_for_any_kit_is_out_of_range_not_a_non_number() -> None:
+    days = _parameter(name="days", type="int", defaults={"en": "14"}, min=0, max=30)
+    with pytest.raises(KitParameterError, match="days must be between 0 and 30"):
+        days.parse("12345678901234567890")
+    free = _parameter(name="n", type="int", defaults={"en": "3"})
+    with pytest.raises(KitParameterError, match="n must be between -999999999 and 999999999"):
+        free.parse("-12345678901234567890")
+    assert free.parse("999999999") == 999_999_999
+
+
+def test_an_empty_building_list_is_refused_naming_the_parameter() -> None:
+    buildings = _parameter(name="buildings", type="ranges", defaults={"en": "1-24"})
+    assert resolve_parameters([buildings], {}, "en") == {"buildings": tuple(range(1, 25))}
+    with pytest.raises(KitParameterError, match="buildings needs at least one building number"):
+        resolve_parameters([buildings], {"buildings": " "}, "en")
+
+
+@pytest.mark.parametrize("value", ["a\ue000b", "a\U0010fffd", "a\U000e0fffb"])
+def test_characters_no_font_has_are_refused_naming_the_parameter(value: str) -> None:
+    with pytest.raises(KitParameterError, match="city has a character that cannot be printed"):
+        _parameter().parse(value)
+
+
+def test_emoji_and_rare_chinese_characters_are_accepted() -> None:
+    assert _parameter().parse("阳光🏠小区𪚥") == "阳光🏠小区𪚥"

@@ -113,3 +113,14 @@ def test_pdf_rendering_fetches_nothing(caplog: pytest.LogCaptureFixture) -> None
         pdf = html_to_pdf('<html><body><img src="file:///etc/hostname"><p>x</p></body></html>')
     assert pdf.startswith(b"%PDF-")
     assert "disallowed protocol" in caplog.text
+
+
+def test_emoji_and_rare_chinese_in_a_parameter_print_with_real_glyphs(
+    catalog: Catalog, renderer: Renderer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Needs fonts-noto-color-emoji and fonts-hanazono (scripts/setup-system).
+    params = {"neighborhood": "阳光🏠小区𪚥", "buildings": "1"}
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf = renderer.pdf(catalog.get("parcel-sorting"), "zh", params)
+    assert ".notdef glyph rendered" not in caplog.text
+    assert "阳光🏠小区𪚥" in _text(pdf, page=-1)

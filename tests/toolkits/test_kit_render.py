@@ -167,3 +167,22 @@ def test_return_trip_log_has_one_row_per_day(catalog: Catalog, renderer: Rendere
     assert "| 7 | | | | |" in markdown and "| 8 | | | | |" not in markdown
     assert "回武汉" in markdown
     assert "## 居家观察记录表" not in renderer.markdown(kit, "zh", {"observe_days": "0"})
+
+
+def test_the_qr_code_encodes_the_kits_page_on_the_public_url(
+    catalog: Catalog, renderer: Renderer
+) -> None:
+    import segno
+
+    html = renderer.html(catalog.get("tea-house"), "en", {})
+    svg = re.search(r"<svg.*?</svg>", html, re.S)
+    assert svg is not None
+
+    def drawn(url: str) -> str:
+        code = segno.make(url, error="m", micro=False)
+        path = re.search(r' d="([^"]+)"', code.svg_inline(scale=1, border=2, omitsize=True))
+        assert path is not None
+        return path[1]
+
+    assert f' d="{drawn("https://can.example.org/kits/tea-house")}"' in svg[0]
+    assert f' d="{drawn("https://can.example.org/kits/relay-event")}"' not in svg[0]

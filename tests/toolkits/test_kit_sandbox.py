@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_a_well_behaved_community_kit_renders_in_the_sandbox(
         ("{% for i in range(100000) %}0123456789{% endfor %}", "wrote more than 50000 characters"),
         (
             "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
-            "took longer than 1 seconds",
+            "took longer than its limit of 1 s",
         ),
         (
             "{% set ns = namespace(s='ab') %}{% for i in range(40) %}"
@@ -145,3 +146,36 @@ def test_a_community_kit_title_is_escaped_in_every_format(
     assert "<script" not in html and "<b>" not in html
     assert "&lt;script&gt;x&lt;/script&gt; *t*" in html
     assert sandboxed.markdown(kit, "en", {}).startswith("# \\<script\\>x\\</script\\> \\*t\\*\n")
+
+
+SIGNS = "{% for i in range(4000) %}::: sign n1\n# {{ i }}\n:::\n{% endfor %}"
+
+
+def test_a_community_pdf_past_its_deadline_is_stopped_and_the_next_one_prints(
+    tmp_path: Path,
+) -> None:
+    # 4,000 signs (under the text cap) took WeasyPrint 76 s and 541 MB before it had a limit.
+    limits = SandboxLimits(seconds=5.0, pdf_seconds=1.0, max_pages=10_000)
+    renderer = Renderer(PUBLIC_URL, sandbox=Sandbox(limits))
+    hostile = _community_kit(tmp_path / "a", SIGNS)
+    started = time.perf_counter()
+    with pytest.raises(KitRefused, match="took longer than its limit of 1 s"):
+        renderer.pdf(hostile, "en", {})
+    assert time.perf_counter() - started < 15
+    assert renderer.pdf(_community_kit(tmp_path / "b", "Hello {{ name }}.\n"), "en", {}).startswith(
+        b"%PDF-"
+    )
+
+
+def test_a_community_pdf_over_the_page_cap_is_refused(tmp_path: Path) -> None:
+    renderer = Renderer(PUBLIC_URL, sandbox=Sandbox(SandboxLimits(max_pages=3)))
+    kit = _community_kit(tmp_path, "{% for i in range(5) %}::: sign\n# {{ i }}\n:::\n{% endfor %}")
+    with pytest.raises(KitRefused, match="more than 3 pages"):
+        renderer.pdf(kit, "en", {})
+
+
+def test_a_community_pdf_runs_under_the_memory_cap(tmp_path: Path) -> None:
+    # Too little memory even to load WeasyPrint: the child fails, the caller gets a refusal.
+    renderer = Renderer(PUBLIC_URL, sandbox=Sandbox(SandboxLimits(pdf_memory_bytes=48 * 2**20)))
+    with pytest.raises(KitRefused, match="needed too much memory"):
+        renderer.pdf(_community_kit(tmp_path, "Hello.\n"), "en", {})
