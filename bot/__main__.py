@@ -15,7 +15,7 @@ from bot import __version__
 from bot.bootstrap import Runtime, build_runtime, control_socket_path
 from bot.config import Config, ConfigError, format_duration, load_config
 from bot.console import FILES_FOLDER, FileShelf, chat_loop
-from bot.control import ControlClient, console_actor
+from bot.control import BotGone, ControlClient, console_actor
 from circles.errors import CanError
 from circles.services.emergent_roles import settle_proposals
 from circles.services.export import export_network, import_network
@@ -280,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"config: {error}")
     except CanError as error:
         return fail(can_error_text(error))
+    except BotGone:
+        return fail(
+            "the running bot stopped before it answered; your last line may not have been "
+            "applied. Start it again with canbot run, then check with canbot export."
+        )
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

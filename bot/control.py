@@ -112,6 +112,14 @@ class ControlServer:
         return {"error": f"unknown op {op!r}"}
 
 
+class BotGone(Exception):
+    """The running bot went away in the middle of a request (killed, crashed or stopped).
+
+    Separate from BrokenPipeError on purpose: the CLI treats a closed stdout quietly, but a
+    volunteer whose bot vanished must be told that their last line may not have been applied.
+    """
+
+
 class ControlClient:
     """A connection to a running bot's control socket."""
 
@@ -131,11 +139,14 @@ class ControlClient:
             return None
 
     def request(self, payload: dict[str, Any]) -> dict[str, Any]:
-        self._file.write(json.dumps(payload, ensure_ascii=False).encode() + b"\n")
-        self._file.flush()
-        line = self._file.readline()
+        try:
+            self._file.write(json.dumps(payload, ensure_ascii=False).encode() + b"\n")
+            self._file.flush()
+            line = self._file.readline()
+        except OSError as error:
+            raise BotGone(str(error)) from error
         if not line:
-            raise ConnectionError("the running bot closed the control socket")
+            raise BotGone("the running bot closed the control socket")
         answer: dict[str, Any] = json.loads(line)
         return answer
 
@@ -147,5 +158,6 @@ class ControlClient:
         return data
 
     def close(self) -> None:
-        self._file.close()
+        with contextlib.suppress(OSError):  # flushing to a bot that is gone: nothing to tell
+            self._file.close()
         self._socket.close()
