@@ -169,6 +169,26 @@ def test_return_trip_log_has_one_row_per_day(catalog: Catalog, renderer: Rendere
     assert "## 居家观察记录表" not in renderer.markdown(kit, "zh", {"observe_days": "0"})
 
 
+@pytest.mark.parametrize(
+    ("lang", "log_tip", "stay_home"),
+    [
+        ("en", "write it in the log at the end", "staying home for 7 days"),
+        ("zh", "记在后面的表里", "要在家观察 7 天"),
+    ],
+)
+def test_return_trip_points_to_the_log_only_when_there_is_one(
+    catalog: Catalog, renderer: Renderer, lang: Lang, log_tip: str, stay_home: str
+) -> None:
+    kit = catalog.get("return-trip")
+    with_log = renderer.markdown(kit, lang, {"observe_days": "7"})
+    assert log_tip in with_log and stay_home in with_log
+    without_log = renderer.markdown(kit, lang, {"observe_days": "0"})
+    assert log_tip not in without_log and stay_home not in without_log
+    assert ("twice a day and note it down" if lang == "en" else "每天量两次体温，记在纸上") in (
+        without_log
+    )
+
+
 def test_the_qr_code_encodes_the_kits_page_on_the_public_url(
     catalog: Catalog, renderer: Renderer
 ) -> None:
