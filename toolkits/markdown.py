@@ -4,6 +4,7 @@ Kits are written in CommonMark with tables and a few ``::: name`` blocks for pri
 
 - ``::: sign [size]`` one large sign on its own page; ``toolkits.sign`` picks the size class
 - ``::: page``  a section that starts on a new page
+- ``::: keep``  a section kept on one page when it fits (a form or a board to fill in)
 - ``::: note``  a boxed tip
 - ``::: card``  a cut-out card with a dashed border
 - ``::: checklist``  lists without bullets, for items that start with a box (□)
@@ -23,7 +24,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.container import container_plugin
 
-BLOCKS = ("sign", "page", "note", "card", "checklist")
+BLOCKS = ("sign", "page", "keep", "note", "card", "checklist")
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
 _ORDERED_MARKER = re.compile(r"^(\d+)([.)])")

@@ -91,6 +91,24 @@ def test_parcel_pdf_has_the_guide_then_one_page_per_sign(rendered: RenderedPdfs)
     assert pages[-1] == sign_pages[-1]
 
 
+@pytest.mark.parametrize(
+    ("lang", "heading", "last_row"),
+    [
+        ("zh", "段落表段时间", "2407:00–08:00（第2天）"),
+        ("en", "SlotboardSlotTime", "2407:00–08:00(day2)"),
+    ],
+)
+def test_the_relay_slot_board_stays_on_one_page(
+    rendered: RenderedPdfs, lang: str, heading: str, last_row: str
+) -> None:
+    # 24 one-hour slots fit on an A4 page: a board split in two is hard to tick off at the desk.
+    # The heading runs into the header row in the text layer; the words alone recur elsewhere.
+    reader = PdfReader(io.BytesIO(rendered.pdfs[("relay-event", lang)]))
+    pages = ["".join(page.extract_text().split()) for page in reader.pages]
+    [board_page] = [number for number, text in enumerate(pages) if heading in text]
+    assert last_row in pages[board_page]
+
+
 def test_pdf_metadata_names_the_kit(rendered: RenderedPdfs) -> None:
     reader = PdfReader(io.BytesIO(rendered.pdfs[("tea-house", "en")]))
     assert reader.metadata is not None
