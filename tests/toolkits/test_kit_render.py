@@ -161,6 +161,41 @@ def test_tea_house_agenda_adds_up_to_the_session_length(
     assert sum(minutes) == 75
 
 
+@pytest.mark.parametrize(
+    ("lang", "when", "regular", "notes"),
+    [
+        ("en", "Saturday 4 April, 15:00", "Tuesdays and Fridays", "## Tea house notes"),
+        ("zh", "4 月 4 日（周六）15:00", "每周二、周五", "## 小茶馆记录模板"),
+    ],
+)
+def test_tea_house_invites_and_notes_a_one_off_or_the_regular_days(
+    catalog: Catalog, renderer: Renderer, lang: Lang, when: str, regular: str, notes: str
+) -> None:
+    kit = catalog.get("tea-house")
+    one_off = renderer.markdown(kit, lang, {"once": when})
+    invitation = next(line for line in one_off.splitlines() if line.startswith(('> "', "> “")))
+    assert when in invitation
+    assert regular not in one_off
+    assert f"| {when} |" in one_off.split(notes)[1]
+    recurring = renderer.markdown(kit, lang, {})
+    invitation = next(line for line in recurring.splitlines() if line.startswith(('> "', "> “")))
+    assert regular in invitation
+    # One session's notes: its date and time are written in by hand, not the weekly rhythm.
+    assert regular not in recurring.split(notes)[1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "talk"), [("en", "research part (7 minutes"), ("zh", "研究分享的 7 分钟")]
+)
+def test_tea_house_presenter_talks_within_the_research_part_of_the_agenda(
+    catalog: Catalog, renderer: Renderer, lang: Lang, talk: str
+) -> None:
+    # A 30-minute session gives research 7 minutes; the role table once promised 10.
+    markdown = renderer.markdown(catalog.get("tea-house"), lang, {"duration": "30"})
+    assert talk in markdown
+    assert ("| 0:06 | 7 min |" if lang == "en" else "| 0:06 | 7 分钟 |") in markdown
+
+
 def test_return_trip_log_has_one_row_per_day(catalog: Catalog, renderer: Renderer) -> None:
     kit = catalog.get("return-trip")
     markdown = renderer.markdown(kit, "zh", {"observe_days": "7", "city": "武汉"})
