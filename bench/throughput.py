@@ -8,6 +8,10 @@ default TinyDB store is filled with that many volunteers; ``--users`` of them se
 80% reads (circles, circle research, myroles, roles) and 20% writes (claim and release of an
 unlimited role, a profile change). All updates are queued at once; the figure is updates
 answered per second from the first queued to the last answer, and the ratio canbot/echo.
+
+Wall-clock rates on a shared 2-core machine swing by a third from round to round, so each round
+also reads the bot process's own CPU time (user + system, from /proc) over the same span: CPU
+milliseconds per update is what the bot itself costs, and barely moves with the neighbours.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import os
 import statistics
 import sys
 import tempfile
@@ -72,9 +77,19 @@ def fill_store(path: Path, volunteers: int, users: int) -> None:
     store.close()
 
 
-async def answered_per_second(fake: FakeTelegramAPI, plan: list[tuple[int, str]]) -> float:
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def answered_per_second(
+    fake: FakeTelegramAPI, plan: list[tuple[int, str]], pid: int
+) -> tuple[float, float]:
+    """Answers per second, and the bot's CPU milliseconds per answer, over the same span."""
     users = {user for user, _ in plan}
     before = len(fake.calls)
+    cpu_before = cpu_seconds(pid)
     started = time.monotonic()
     for user, text in plan:
         person: dict[str, Any] = {"id": user, "is_bot": False, "first_name": f"U{user}"}
@@ -91,12 +106,13 @@ async def answered_per_second(fake: FakeTelegramAPI, plan: list[tuple[int, str]]
     while (count := answers()) < len(plan) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     elapsed = time.monotonic() - started
+    cpu = cpu_seconds(pid) - cpu_before
     if count < len(plan):
         print(f"  only {count} of {len(plan)} answered", file=sys.stderr)
-    return count / elapsed
+    return count / elapsed, 1000 * cpu / max(count, 1)
 
 
-async def echo_run(plan: list[tuple[int, str]]) -> float:
+async def echo_run(plan: list[tuple[int, str]]) -> tuple[float, float]:
     fake = FakeTelegramAPI(TOKEN)
     await fake.start()
     process = await asyncio.create_subprocess_exec(
@@ -111,7 +127,7 @@ async def echo_run(plan: list[tuple[int, str]]) -> float:
         assert process.stdout is not None
         await process.stdout.readline()
         await fake.wait_for(lambda: fake.sent("getUpdates"), what="polling", timeout=30)
-        return await answered_per_second(fake, plan)
+        return await answered_per_second(fake, plan, process.pid)
     finally:
         if process.returncode is None:  # it may have died at start; its traceback is on stderr
             process.terminate()
@@ -119,15 +135,17 @@ async def echo_run(plan: list[tuple[int, str]]) -> float:
         await fake.stop()
 
 
-async def canbot_run(folder: Path, volunteers: int, plan: list[tuple[int, str]]) -> float:
+async def canbot_run(
+    folder: Path, volunteers: int, plan: list[tuple[int, str]]
+) -> tuple[float, float]:
     fake = FakeTelegramAPI(TOKEN)
     await fake.start()
     config = write_config(folder, fake.base_url)
     fill_store(folder / "can.json", volunteers, len({user for user, _ in plan}))
     try:
-        async with CanbotRun(config):
+        async with CanbotRun(config) as bot:
             await fake.wait_for(lambda: fake.sent("getUpdates"), what="polling", timeout=30)
-            return await answered_per_second(fake, plan)
+            return await answered_per_second(fake, plan, bot.pid)
     finally:
         await fake.stop()
 
@@ -137,16 +155,26 @@ async def bench(sizes: list[int], updates: int, users: int, rounds: int) -> None
     print(f"{updates} updates from {users} users (80% reads, 20% writes), all queued at once;")
     print(f"echo and canbot alternate, {rounds} rounds each, medians (the machine is shared)")
     for size in sizes:
-        echoes, rates = [], []
+        echoes, rates, echo_cpu, bot_cpu = [], [], [], []
         for _ in range(rounds):
-            echoes.append(await echo_run(plan))
+            echo_rate, echo_ms = await echo_run(plan)
             with tempfile.TemporaryDirectory() as tmp:
-                rates.append(await canbot_run(Path(tmp), size, plan))
-        echo, rate = statistics.median(echoes), statistics.median(rates)
-        each = " ".join(f"{r / e:.2f}" for r, e in zip(rates, echoes, strict=True))
+                rate, ms = await canbot_run(Path(tmp), size, plan)
+            echoes.append(echo_rate)
+            rates.append(rate)
+            echo_cpu.append(echo_ms)
+            bot_cpu.append(ms)
+        ratios = [r / e for r, e in zip(rates, echoes, strict=True)]
+        each = " ".join(f"{ratio:.2f}" for ratio in ratios)
+        echo_ms, bot_ms = statistics.median(echo_cpu), statistics.median(bot_cpu)
         print(
-            f"{size:>6} volunteers: bare PTB echo {echo:.0f}/s, canbot run {rate:.0f}/s, "
-            f"ratio {rate / echo:.2f} (each round: {each})"
+            f"{size:>6} volunteers: bare PTB echo {statistics.median(echoes):.0f}/s, "
+            f"canbot run {statistics.median(rates):.0f}/s, "
+            f"ratio {statistics.median(ratios):.2f} (each round: {each})"
+        )
+        print(
+            f"{'':>6}  CPU per update: echo {echo_ms:.2f} ms, canbot {bot_ms:.2f} ms, "
+            f"ratio echo/canbot {echo_ms / bot_ms:.2f}"
         )
 
 

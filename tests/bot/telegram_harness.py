@@ -81,6 +81,11 @@ class CanbotRun:
     def output(self) -> str:
         return "\n".join(self.lines)
 
+    @property
+    def pid(self) -> int:
+        assert self._process is not None, "the bot is not running"
+        return self._process.pid
+
     async def __aenter__(self) -> CanbotRun:
         self._process = await asyncio.create_subprocess_exec(
             sys.executable,
