@@ -269,6 +269,8 @@ def forget_volunteer(s: Session, volunteer_id: str) -> None:
     A role they proposed stays (others may hold it) but no longer names them: the proposer
     becomes "" and their name and identities are masked in the role's name and purpose. The
     role's slug stays, as circle slugs do (see ``topics``): commands and buttons name it.
+    The circle holding such a role is masked too: a split names the new circle after the roles
+    it carries ("Helper for Ann circle"), and a split moves a role with its proposer.
     """
     terms = traces_of(s, volunteer_id)
     for circle in s.circles.all():
@@ -278,6 +280,8 @@ def forget_volunteer(s: Session, volunteer_id: str) -> None:
                 role.proposed_by, changed = "", True
                 role.name = mask_localized(role.name, terms)
                 role.purpose = mask_localized(role.purpose, terms)
+                circle.name = mask_localized(circle.name, terms)
+                circle.purpose = mask_localized(circle.purpose, terms)
             if volunteer_id in role.objections:
                 role.objections.remove(volunteer_id)
                 changed = True

@@ -232,12 +232,25 @@ def _mask_group(s: Session, slug: str, terms: list[str]) -> None:
     subscriptions, portal links, chat buttons already sent and exports; a rename would break
     those for the members who stay.
     """
-    circle = s.circles.get(slug) if slug else None
-    if circle is None:
+    if not slug or s.circles.get(slug) is None:
         return
-    circle.name = mask_localized(circle.name, terms)
-    circle.purpose = mask_localized(circle.purpose, terms)
-    s.circles.save(circle)
+    # Circles split off the group carry its name in their purpose ("Split from Ann and friends
+    # cook to carry: ..."), so the group's whole subtree is masked.
+    circles = s.circles.all()
+    children: dict[str, list[str]] = {}
+    for circle in circles:
+        children.setdefault(circle.parent or "", []).append(circle.slug)
+    subtree, todo = set(), [slug]
+    while todo:
+        current = todo.pop()
+        if current not in subtree:
+            subtree.add(current)
+            todo.extend(children.get(current, []))
+    for circle in circles:
+        if circle.slug in subtree:
+            circle.name = mask_localized(circle.name, terms)
+            circle.purpose = mask_localized(circle.purpose, terms)
+            s.circles.save(circle)
 
 
 def merge_volunteers(s: Session, from_id: str, into_id: str) -> None:

@@ -18,6 +18,7 @@ from circles.services import emergent_roles as er
 from circles.services.announcements import pending
 from circles.services.membership import join
 from circles.services.roles import appoint_lead, assign_role, claim_role
+from circles.services.split import split_circle
 from circles.unit_of_work import UnitOfWork
 from tests.conftest import ADMIN
 
@@ -244,6 +245,23 @@ def test_forgetting_masks_the_proposer_in_the_roles_they_proposed(team: UnitOfWo
     assert (helper.name, helper.purpose) == ({"en": "Helper for ***"}, {"en": "***"})
     assert helper.status == ACTIVE and helper.proposed_by == ""
     assert scribe.purpose == {"en": "notes for Alice"}  # Bob's words stay as he wrote them
+
+
+def test_forgetting_masks_a_circle_split_off_with_the_roles_they_proposed(
+    team: UnitOfWork,
+) -> None:
+    er.propose_role(team, ALICE, "research", "helper", "Helper for Alice: helps", "en")
+    er.accept_role(team, LEAD, "research/helper")
+    split_circle(team, LEAD, "research", "helpers", ["helper"])
+    with team.begin() as s:
+        assert s.circles.require("helpers").name["en"] == "Helper for Alice circle"
+        er.forget_volunteer(s, vid(team, ALICE))
+        s.commit()
+    with team.begin() as s:
+        helpers, research = s.circles.require("helpers"), s.circles.require("research")
+    assert helpers.name["en"] == "Helper for *** circle"
+    assert "Alice" not in helpers.purpose["en"]
+    assert "***" not in research.name["en"]  # the parent holds none of her roles now
 
 
 def test_merging_moves_proposals_and_objections_without_doubles(team: UnitOfWork) -> None:

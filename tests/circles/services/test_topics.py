@@ -6,9 +6,11 @@ import pytest
 
 from circles.actor import Actor
 from circles.errors import Conflict, Invalid, NotFound, PermissionDenied
+from circles.model import Role
 from circles.services import topics
 from circles.services.announcements import pending
 from circles.services.membership import join
+from circles.services.split import split_circle
 from circles.unit_of_work import UnitOfWork
 
 ANN, BEN, CAI, DAN = (Actor(f"console:{n}", n.title()) for n in ("ann", "ben", "cai", "dan"))
@@ -167,6 +169,25 @@ def test_forgetting_masks_the_name_in_the_action_group_their_topic_formed(
     assert cook.purpose["zh"] == "由话题 1 发起的行动小组：*** and friends cook"
     # Ben proposed the garden: what he wrote stays as he wrote it.
     assert garden.name["en"] == "Garden with Ann"
+
+
+def test_forgetting_masks_circles_split_off_their_action_group(people: UnitOfWork) -> None:
+    topics.propose_topic(people, ANN, "Ann and friends cook", threshold=2)
+    topics.back_topic(people, BEN, "1", threshold=2)
+    with people.begin() as s:
+        group = s.circles.require("ann-and-friends-cook")
+        group.roles.append(Role(slug="shopper", name={"en": "Shopper"}, purpose={}))
+        group.roles.append(Role(slug="driver", name={"en": "Driver"}, purpose={}))
+        s.circles.save(group)
+        s.commit()
+    split_circle(people, ANN, "ann-and-friends-cook", "shopping", ["shopper"])
+    with people.begin() as s:
+        assert "Ann and friends cook" in s.circles.require("shopping").purpose["en"]
+        topics.forget_volunteer(s, vid(people, ANN))
+        s.commit()
+    with people.begin() as s:
+        shopping = s.circles.require("shopping")
+    assert shopping.purpose["en"] == "Split from *** and friends cook to carry: Shopper"
 
 
 def test_merging_replaces_ids_without_double_backers(people: UnitOfWork) -> None:
