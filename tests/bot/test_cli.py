@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-CANBOT = [sys.executable, "-m", "bot"]
+from tests.bot.canbot_process import CANBOT, start_run
 
 
 def canbot(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -94,19 +94,7 @@ def running(tmp_path: Path) -> Iterator[tuple[Path, list[str], subprocess.Popen[
         f"storage:\n  url: tinydb://{tmp_path}/data/can.json\nweb:\n  port: 0\n"
         "network:\n  language: en\n  admins: ['console:root']\n"
     )
-    process = subprocess.Popen(
-        [*CANBOT, "run", "--config", str(config)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if "canbot is running" in line:
-            break
-    else:
-        raise AssertionError(process.stderr.read() if process.stderr else "run did not start")
+    process = start_run(tmp_path, config).process
     yield tmp_path, ["--config", str(config)], process
     if process.poll() is None:
         process.kill()

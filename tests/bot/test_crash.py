@@ -10,27 +10,12 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-CANBOT = [sys.executable, "-m", "bot"]
+from tests.bot.canbot_process import CANBOT, start_run
+
 KILLS = 8
-
-
-def start_bot(cwd: Path, config: Path) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [*CANBOT, "run", "--config", str(config)],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if "canbot is running" in line:
-            return process
-    raise AssertionError("canbot run did not start")
 
 
 def read_answer(chat: subprocess.Popen[str]) -> str:
@@ -50,7 +35,7 @@ def test_a_killed_bot_keeps_every_checkin_it_confirmed(tmp_path: Path) -> None:
     )
     confirmed: set[str] = set()
     for attempt in range(KILLS):
-        bot = start_bot(tmp_path, config)
+        bot = start_run(tmp_path, config, stderr=subprocess.DEVNULL).process
         chat = subprocess.Popen(
             [*CANBOT, "chat", "--config", str(config), "--as", f"v{attempt}"],
             cwd=tmp_path,

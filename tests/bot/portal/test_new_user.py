@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import signal
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,11 +12,10 @@ from pathlib import Path
 import aiohttp
 import pytest_asyncio
 
+from tests.bot.canbot_process import CANBOT, start_run
 from tests.bot.portal.browser import chromium, watched_page
 
-CANBOT = [sys.executable, "-m", "bot"]
 ROOTS = {"connect", "research", "practice", "product", "content"}
-PORTAL_LINE = re.compile(r"Web portal on (http://127\.0\.0\.1:\d+)")
 
 
 @pytest_asyncio.fixture
@@ -36,24 +33,10 @@ async def canbot_run(tmp_path: Path) -> AsyncIterator[tuple[str, subprocess.Pope
         timeout=60,
     )
     assert demo.returncode == 0, demo.stderr
-    process = subprocess.Popen(
-        [*CANBOT, "run", "--config", str(config)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    base = ""
-    for line in process.stdout:
-        found = PORTAL_LINE.search(line)
-        base = found.group(1) if found else base
-        if "canbot is running" in line:
-            break
-    else:
-        raise AssertionError(process.stderr.read() if process.stderr else "run did not start")
+    bot = start_run(tmp_path, config)
+    process = bot.process
     try:
-        yield base, process
+        yield bot.portal, process
     finally:
         if process.poll() is None:
             process.kill()
