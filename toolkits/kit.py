@@ -151,7 +151,7 @@ def read_templates(folder: Path) -> dict[str, str]:
             )
         try:
             data = _read_capped(path, MAX_TEMPLATE_BYTES)
-            total += len(data) if data is not None else MAX_TEMPLATE_BYTES + 1
+            total += len(data or b"")
             if data is None or total > MAX_TEMPLATES_BYTES:
                 raise KitFormatError(
                     N_("The kit templates in {path} are larger than {limit} bytes."),
