@@ -11,7 +11,12 @@ import sys
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.telegram import ALLOWED_UPDATES, CONCURRENT_UPDATES, POLL_TIMEOUT, file_url_for
+from bot.platforms.telegram.adapter import (
+    ALLOWED_UPDATES,
+    CONCURRENT_UPDATES,
+    POLL_TIMEOUT,
+    file_url_for,
+)
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

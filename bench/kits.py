@@ -29,7 +29,7 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.bootstrap import build_runtime
+from bot.app.bootstrap import build_runtime
 from bot.config import Config, StorageConfig
 from bot.kit_press import KitPress, PressMode, PressSettings
 from circles.actor import Actor

@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.reminders import ShiftedClock
 from bench.telegram_broadcast import busiest
+from bot.app.scheduler import MeetupScheduler
 from bot.config import TelegramConfig
 from bot.i18n import Catalogs
-from bot.scheduler import MeetupScheduler
-from bot.telegram import TelegramPlatform
+from bot.platforms.telegram.adapter import TelegramPlatform
 from circles.meetup import Meetup
 from circles.network import Network
 from circles.recurrence import parse_recurrence

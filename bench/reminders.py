@@ -21,9 +21,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.app.scheduler import MeetupScheduler
 from bot.i18n import Catalogs
 from bot.reply import Reply
-from bot.scheduler import MeetupScheduler
 from circles.clock import FixedClock
 from circles.meetup import Meetup
 from circles.network import Network

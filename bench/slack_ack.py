@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.bootstrap import build_runtime
+from bot.app.bootstrap import build_runtime
 from bot.config import Config, StorageConfig
-from bot.slack import SlackPlatform
-from tests.bot.slack_support import BOT_TOKEN, post, serving, slack_config
+from bot.platforms.slack.adapter import SlackPlatform
+from tests.bot.platforms.slack.support import BOT_TOKEN, post, serving, slack_config
 from tests.fakes.slack_api import FakeSlackAPI, FakeUser
 from tests.fakes.slack_payloads import command_form
 

@@ -26,10 +26,10 @@ def busiest(times: list[float], seconds: float) -> int:
 
 
 async def bench(messages: int, group: bool) -> None:
-    from bot.bootstrap import build_runtime
+    from bot.app.bootstrap import build_runtime
     from bot.config import Config, StorageConfig, TelegramConfig
+    from bot.platforms.telegram.adapter import TelegramPlatform
     from bot.reply import Button, Reply
-    from bot.telegram import TelegramPlatform
     from circles.network import Network
     from tests.fakes.telegram_api import FakeTelegramAPI
 

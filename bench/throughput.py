@@ -33,7 +33,7 @@ from circles.network import Network
 from circles.services.network_setup import ensure_seeded
 from circles.storage.tinydb import TinyDBStore
 from circles.unit_of_work import UnitOfWork
-from tests.bot.telegram_harness import TOKEN, CanbotRun, child_env, write_config
+from tests.bot.platforms.telegram.harness import TOKEN, CanbotRun, child_env, write_config
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 READS = ("/circles", "/circle research", "/myroles", "/roles")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.context import CommandContext
-from bot.commands.registry import WHO_LABELS, Args, Command, Who
+from bot.commands.registry import Args, Command, Who
 from bot.reply import Button, Reply
 from circles.errors import N_
 from circles.services import membership
@@ -42,7 +42,7 @@ def help_(ctx: CommandContext, args: Args) -> Reply:
                 t("Unknown command '{name}'. Send help for the list.", name=name[:30]),
                 error=True,
             )
-        who = t("Who may use it: {who}", who=t(WHO_LABELS[command.who]))
+        who = t("Who may use it: {who}", who=t(command.who_label))
         return Reply(f"{command.usage}\n{t(command.summary)}\n{who}")
     lines = [t("Commands (send help <command> for one):")]
     for command in ctx.registry:

@@ -66,6 +66,11 @@ class Command:
     slow: bool = False
     params: tuple[Param, ...] = field(init=False)
 
+    @property
+    def who_label(self) -> str:
+        """Who may use it, as an English message id for help."""
+        return WHO_LABELS[self.who]
+
     def __post_init__(self) -> None:
         words = self.usage.split()
         if not words or words[0] != self.name:

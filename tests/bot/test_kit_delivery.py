@@ -17,15 +17,15 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from bot.bootstrap import Runtime, build_runtime
+from bot.app.bootstrap import Runtime, build_runtime
 from bot.commands.dispatch import Dispatcher
 from bot.config import Config, StorageConfig, TelegramConfig
 from bot.kit_press import KitPress
-from bot.telegram import TelegramPlatform
+from bot.platforms.telegram.adapter import TelegramPlatform
 from circles.network import Network
 from tests.bot.kit_jobs import gated_job
-from tests.bot.slack_support import post, running_platform, serving
-from tests.bot.telegram_harness import ALICE, BOB, TOKEN
+from tests.bot.platforms.slack.support import post, running_platform, serving
+from tests.bot.platforms.telegram.harness import ALICE, BOB, TOKEN
 from tests.fakes.slack_api import Call, FakeSlackAPI, FakeUser
 from tests.fakes.slack_payloads import command_form
 from tests.fakes.telegram_api import FakeTelegramAPI

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot.app.web import WebPortal, build_web_app
 from bot.commands.dispatch import Dispatcher
 from bot.portal.site import Site
-from bot.web import WebPortal, build_web_app
 from circles.actor import Actor
 
 

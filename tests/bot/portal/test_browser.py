@@ -9,10 +9,10 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Route, expect
 
+from bot.app.demo import seed_demo
 from bot.commands.catalog import build_registry
 from bot.commands.dispatch import Dispatcher
 from bot.config import Config
-from bot.demo import seed_demo
 from bot.i18n import Catalogs
 from circles.actor import Actor
 from circles.clock import SystemClock

@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest_asyncio
 
-from tests.bot.canbot_process import CANBOT, start_run
+from tests.bot.app.canbot_process import CANBOT, start_run
 from tests.bot.portal.browser import chromium, watched_page
 
 ROOTS = {"connect", "research", "practice", "product", "content"}

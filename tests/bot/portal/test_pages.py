@@ -13,8 +13,8 @@ import aiohttp
 import pytest
 from yarl import URL
 
+from bot.app.demo import seed_demo
 from bot.commands.dispatch import Dispatcher
-from bot.demo import seed_demo
 from bot.portal.live import MapFeed
 from bot.portal.routes import PORTAL_KEY
 from circles.actor import Actor

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.bootstrap import build_runtime
+from bot.app.bootstrap import build_runtime
 from bot.config import Config, StorageConfig
 from circles.actor import Actor
 from circles.clock import FixedClock

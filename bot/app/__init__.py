@@ -1,0 +1,1 @@
+"""The process: the wiring of concrete objects, the runner, the scheduler, the CLI."""

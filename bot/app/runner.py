@@ -1,0 +1,103 @@
+"""`canbot run`: every configured platform, the control socket and the web portal in one loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+
+from bot.app.bootstrap import Runtime, control_socket_path
+from bot.app.scheduler import MeetupScheduler
+from bot.app.web import WebPortal, add_routes, build_web_app
+from bot.platforms.base import Platform, ServesWeb
+from bot.platforms.console.control import ControlServer
+from bot.platforms.slack.adapter import SlackPlatform
+from bot.platforms.telegram.adapter import TelegramPlatform
+from bot.portal.site import Site
+
+log = logging.getLogger(__name__)
+
+
+def build_platforms(runtime: Runtime) -> list[Platform]:
+    """The chat platforms the config turns on (adapters register here as they arrive)."""
+    platforms: list[Platform] = []
+    if runtime.config.telegram.enabled:
+        platforms.append(TelegramPlatform(runtime.config.telegram, runtime.dispatcher))
+    if runtime.config.slack.enabled:
+        platforms.append(SlackPlatform(runtime.config, runtime.dispatcher))
+    return platforms
+
+
+def portal_site(runtime: Runtime) -> Site:
+    dispatcher = runtime.dispatcher
+    return Site(
+        runtime.uow,
+        runtime.config,
+        dispatcher.catalogs,
+        dispatcher.kits,
+        dispatcher.kit_press,
+        dispatcher.map_drawings,
+    )
+
+
+async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -> None:
+    """Run until SIGINT or SIGTERM, then stop everything in reverse order."""
+    config = runtime.config
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    started: list[Platform] = []
+    scheduler: MeetupScheduler | None = None
+    # Built before anything starts: routes must be mounted before the portal listens.
+    web_app = build_web_app(runtime.uow, portal_site(runtime))
+    platforms = build_platforms(runtime) if platforms is None else platforms
+    for platform in platforms:
+        if isinstance(platform, ServesWeb):
+            add_routes(web_app, platform.web_routes())
+    control = None
+    socket_path = control_socket_path(config)
+    if socket_path is not None:
+        control = ControlServer(socket_path, runtime.dispatcher.handle, runtime.uow)
+        await control.start()
+    portal = WebPortal(web_app, config.web.host, config.web.port)
+    try:
+        port = await portal.start()
+        print(f"Web portal on http://{config.web.host}:{port}", flush=True)
+        for platform in platforms:
+            await platform.start()
+            started.append(platform)
+            print(f"{platform.name} is connected.", flush=True)
+        if not started:
+            print(
+                "No chat platform is configured: set telegram.token or slack.bot_token in a "
+                "config file (see config.example.yaml) and start with --config. Meanwhile, "
+                "talk to the bot with: canbot chat --as yourname",
+                flush=True,
+            )
+        language = config.network.language
+        scheduler = MeetupScheduler(
+            runtime.uow,
+            started,
+            runtime.dispatcher.catalogs.translator(language),
+            config.meetups.reminders,
+        )
+        await scheduler.start()
+        print("Meetup scheduler is running.", flush=True)
+        print("canbot is running; Ctrl+C stops it.", flush=True)
+        await stop.wait()
+        print("Stopping...", flush=True)
+    finally:
+        if scheduler is not None:
+            await scheduler.stop()
+        for platform in reversed(started):
+            try:
+                await platform.stop()
+            except Exception:
+                log.exception("%s did not stop cleanly", platform.name)
+        await portal.stop()
+        if control is not None:
+            await control.stop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

@@ -1,0 +1,88 @@
+"""The web portal (aiohttp): health check, calendar feeds, the portal's pages; Slack mounts here."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.log import server_logger
+
+from bot import __version__
+from bot.portal.calendar_feed import add_calendar_routes
+from bot.portal.routes import add_portal
+from bot.portal.site import Site
+from circles.unit_of_work import UnitOfWork
+
+
+def build_web_app(uow: UnitOfWork, site: Site | None = None) -> web.Application:
+    """The health check and calendar feeds, plus the portal's pages when ``site`` is given."""
+    app = web.Application(client_max_size=1024 * 1024)
+
+    async def healthz(request: web.Request) -> web.Response:
+        try:
+            with uow.begin() as s:
+                volunteers = s.volunteers.count()
+            store = "ok"
+        except Exception:
+            volunteers, store = -1, "error"
+        status = 200 if store == "ok" else 503
+        return web.json_response(
+            {"status": store, "version": __version__, "volunteers": volunteers}, status=status
+        )
+
+    app.router.add_get("/healthz", healthz)
+    add_calendar_routes(app, uow)
+    if site is not None:
+        add_portal(app, site)
+    return app
+
+
+def add_routes(app: web.Application, routes: list[web.RouteDef]) -> None:
+    """Mount a platform's routes (e.g. Slack's POST /slack/events) before the portal starts."""
+    app.router.add_routes(routes)
+
+
+class ServerLog(logging.LoggerAdapter):  # type: ignore[type-arg]  # generic only in typeshed
+    """aiohttp's server logger, telling a request it could not parse (a line or header over
+    8190 bytes, garbage) in one WARNING line: not a traceback per request, and none of the
+    request's bytes, which may hold personal data."""
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True, **kwargs: Any) -> None:
+        if isinstance(exc_info, HttpProcessingError):
+            self.logger.warning(
+                "refused an unreadable request: %s (HTTP %s)",
+                type(exc_info).__name__,
+                exc_info.code,
+            )
+            return
+        super().exception(msg, *args, exc_info=exc_info, **kwargs)
+
+
+class WebPortal:
+    """The portal's lifecycle inside the runner's event loop."""
+
+    def __init__(self, app: web.Application, host: str, port: int) -> None:
+        # aiohttp's own logger, quiet about requests it cannot parse (see ServerLog).
+        self._runner = web.AppRunner(app, access_log=None, logger=ServerLog(server_logger, {}))
+        self.host = host
+        self.port = port
+
+    async def start(self) -> int:
+        """Start listening; returns the bound port (useful when port 0 asked for any free one)."""
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        if sockets:
+            self.port = int(sockets[0].getsockname()[1])
+        return self.port
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()
+
+    @property
+    def app(self) -> web.Application:
+        return self._runner.app

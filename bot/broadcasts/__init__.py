@@ -1,0 +1,1 @@
+"""What the bot says unprompted: meetup and relay notices, announcements, their delivery."""

@@ -1,0 +1,1 @@
+"""The console platform: `canbot chat`, and the control socket that reaches a running bot."""

@@ -1,0 +1,105 @@
+"""Slack payloads (slash commands, button presses, App Home events) as typed invocations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.platforms.slack.blocks import unescape
+
+# Slack ids are upper-case letters and digits (T0123, U0123, C0123, D0123, W0123 on Grid).
+SLACK_ID = re.compile(r"^[A-Z0-9]{1,32}$")
+DEFAULT_LINE = "help"
+
+
+class BadPayload(ValueError):
+    """A payload without the ids a command needs; it is dropped, never half-handled."""
+
+
+def _id(value: Any, what: str, *, optional: bool = False) -> str:
+    text = str(value or "")
+    if not text and optional:
+        return ""
+    if not SLACK_ID.match(text):
+        raise BadPayload(f"the payload has no valid {what} id")
+    return text
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One command from Slack: who sent it, where, the command line, and where answers go."""
+
+    team: str
+    user: str
+    user_name: str
+    channel: str  # "" when there is none (the App Home tab)
+    line: str
+    response_url: str = ""
+    message_ts: str = ""  # the message a pressed button sat on, for chat.update
+    in_home: bool = False
+
+    @property
+    def identity(self) -> str:
+        return f"slack:{self.team}:{self.user}"
+
+    @property
+    def chat(self) -> str:
+        return f"slack:{self.channel}" if self.channel else ""
+
+    @property
+    def in_group(self) -> bool:
+        """Channels and group DMs are groups; a direct message (``D...``) is private."""
+        return bool(self.channel) and not self.channel.startswith("D")
+
+
+def from_command(body: Mapping[str, Any]) -> Invocation:
+    """``/can claim research/interviewer`` runs ``claim research/interviewer``; ``/can`` is help."""
+    text = unescape(str(body.get("text") or "")).strip()
+    return Invocation(
+        team=_id(body.get("team_id"), "team"),
+        user=_id(body.get("user_id"), "user"),
+        user_name=str(body.get("user_name") or "")[:80],
+        channel=_id(body.get("channel_id"), "channel", optional=True),
+        line=text or DEFAULT_LINE,
+        response_url=str(body.get("response_url") or ""),
+    )
+
+
+def from_action(body: Mapping[str, Any], action: Mapping[str, Any]) -> Invocation:
+    """A button press: the button's value is the command line to run."""
+    user = _mapping(body.get("user"))
+    container = _mapping(body.get("container"))
+    channel = _mapping(body.get("channel")).get("id") or container.get("channel_id")
+    message = _mapping(body.get("message"))
+    line = str(action.get("value") or "").strip()
+    if not line:
+        raise BadPayload("the button carries no command")
+    return Invocation(
+        # On Enterprise Grid the user's own team is the one their identity belongs to.
+        team=_id(user.get("team_id") or _mapping(body.get("team")).get("id"), "team"),
+        user=_id(user.get("id"), "user"),
+        user_name=str(user.get("username") or user.get("name") or "")[:80],
+        channel=_id(channel, "channel", optional=True),
+        line=line,
+        response_url=str(body.get("response_url") or ""),
+        message_ts=str(message.get("ts") or container.get("message_ts") or ""),
+        in_home=container.get("type") == "view",
+    )
+
+
+def from_home_opened(body: Mapping[str, Any], event: Mapping[str, Any]) -> Invocation:
+    """Opening the App Home tab: shows the home, as if the user had asked for it."""
+    return Invocation(
+        team=_id(body.get("team_id") or event.get("team"), "team"),
+        user=_id(event.get("user"), "user"),
+        user_name="",
+        channel=_id(event.get("channel"), "channel", optional=True),
+        line="",
+        in_home=True,
+    )

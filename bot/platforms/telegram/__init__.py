@@ -1,0 +1,1 @@
+"""Telegram: the PTB adapter, button codes, update parsing, the menu, broadcast pacing."""

@@ -1,0 +1,162 @@
+"""Telegram updates to actors and command lines: groups, /cmd@bot, and random payloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from telegram import Update, User
+
+from bot.platforms.telegram.update import (
+    MAX_NAME,
+    command_line,
+    display_name,
+    incoming_click,
+    incoming_message,
+)
+
+BOT = "canbot_test_bot"
+KNOWN = {"start", "help", "claim", "link", "circle"}
+
+
+@pytest.mark.parametrize(
+    ("text", "private", "line"),
+    [
+        ("/claim research/interviewer", True, "claim research/interviewer"),
+        ("claim research/interviewer", True, "claim research/interviewer"),
+        ("/claim@canbot_test_bot research/interviewer", False, "claim research/interviewer"),
+        ("/claim@CanBot_Test_Bot  research/x", False, "claim research/x"),
+        ("/CLAIM research/x", False, "claim research/x"),
+        ("/claim@other_bot research/interviewer", False, None),
+        ("/claim@other_bot research/interviewer", True, None),
+        ("/dance", False, None),  # someone else's bare command in a group
+        ("/dance@canbot_test_bot", False, "dance"),  # ours, unknown: it gets an answer
+        ("/dance", True, "dance"),
+        ("claim research/interviewer", False, None),  # group chatter is not for us
+        ("/start join-from-link", True, "start"),  # a deep-link payload
+        ("/link\nresearch", False, "link research"),
+        ("/", True, None),
+        ("/@canbot_test_bot help", False, None),
+        ("   ", True, None),
+        ("", True, None),
+        (None, True, None),
+    ],
+)
+def test_command_line(text: str | None, private: bool, line: str | None) -> None:
+    assert command_line(text, BOT, KNOWN, private=private) == line
+
+
+def user(**fields: Any) -> dict[str, Any]:
+    return {"id": 42, "is_bot": False, "first_name": "Alice", **fields}
+
+
+def message_update(text: str, chat: dict[str, Any], sender: dict[str, Any]) -> Update:
+    payload = {
+        "update_id": 1,
+        "message": {"message_id": 5, "date": 0, "chat": chat, "from": sender, "text": text},
+    }
+    update = Update.de_json(payload, None)
+    assert update is not None
+    return update
+
+
+def test_a_group_command_becomes_an_actor_in_that_group() -> None:
+    sender = user(last_name="Liu", language_code="zh-hans")
+    chat = {"id": -1001, "type": "supergroup", "title": "Research"}
+    incoming = incoming_message(message_update("/link research", chat, sender), BOT, KNOWN)
+    assert incoming is not None
+    assert incoming.line == "link research"
+    assert incoming.chat_id == -1001
+    actor = incoming.actor
+    assert actor.identity == "telegram:42"
+    assert actor.name == "Alice Liu"
+    assert actor.language_hint == "zh-hans"
+    assert actor.chat == "telegram:-1001"
+    assert actor.in_group
+
+
+def test_a_private_message_is_not_in_a_group() -> None:
+    chat = {"id": 42, "type": "private", "first_name": "Alice"}
+    incoming = incoming_message(message_update("help", chat, user()), BOT, KNOWN)
+    assert incoming is not None
+    assert not incoming.actor.in_group
+    assert incoming.actor.chat == "telegram:42"
+
+
+def test_channel_posts_and_bots_are_ignored() -> None:
+    channel = {"id": -100, "type": "channel", "title": "News"}
+    assert incoming_message(message_update("/help", channel, user()), BOT, KNOWN) is None
+    private = {"id": 42, "type": "private"}
+    robot = user(is_bot=True)
+    assert incoming_message(message_update("/help", private, robot), BOT, KNOWN) is None
+
+
+def test_names_lose_invisible_characters_and_stay_short() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # joined by zero-width joiners
+    person = User(42, f"Mei {family}\u202e", False, last_name="x" * 100)
+    name = display_name(person)
+    assert "\u200d" not in name
+    assert "\u202e" not in name
+    assert name.startswith("Mei \U0001f468\U0001f469\U0001f467")
+    assert len(name) <= MAX_NAME
+
+
+def test_a_name_of_only_invisible_characters_falls_back_to_the_username() -> None:
+    assert display_name(User(42, "\u200b\u200d", False, username="mei_sh")) == "mei_sh"
+    assert display_name(User(42, "\u200b", False)) == ""
+
+
+# -- random payloads ------------------------------------------------------------------------
+
+ids = st.integers(min_value=-(2**52), max_value=2**52)
+texts = st.one_of(
+    st.none(),
+    st.text(max_size=300),
+    st.sampled_from(
+        ["/", "/@", "/@@", "/start", "/claim@", "/claim@canbot_test_bot", "@", " /help"]
+    ),
+)
+users = st.fixed_dictionaries(
+    {"id": ids, "is_bot": st.booleans(), "first_name": st.text(max_size=80)},
+    optional={
+        "last_name": st.text(max_size=80),
+        "username": st.text(max_size=40),
+        "language_code": st.text(max_size=12),
+    },
+)
+chats = st.fixed_dictionaries(
+    {
+        "id": ids,
+        "type": st.sampled_from(["private", "group", "supergroup", "channel", "sender", "x"]),
+    },
+    optional={"title": st.text(max_size=40)},
+)
+messages = st.fixed_dictionaries(
+    {"message_id": ids, "date": st.integers(0, 2**31), "chat": chats},
+    optional={"from": users, "text": texts},
+)
+callbacks = st.fixed_dictionaries(
+    {"id": st.text(max_size=20), "from": users, "chat_instance": st.text(max_size=10)},
+    optional={"message": messages, "data": st.text(max_size=80)},
+)
+updates = st.fixed_dictionaries(
+    {"update_id": ids},
+    optional={"message": messages, "callback_query": callbacks},
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=300)
+@given(payload=updates, username=st.text(max_size=40))
+def test_random_updates_never_raise(payload: dict[str, Any], username: str) -> None:
+    update = Update.de_json(payload, None)
+    assert update is not None
+    incoming = incoming_message(update, username, KNOWN)
+    if incoming is not None:
+        assert incoming.line.strip()
+        assert incoming.actor.identity.startswith("telegram:")
+        assert len(incoming.actor.name) <= MAX_NAME
+    click = incoming_click(update)
+    if click is not None:
+        assert click.actor.identity.startswith("telegram:")
