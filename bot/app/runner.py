@@ -11,6 +11,7 @@ from bot.app.bootstrap import Runtime, control_socket_path
 from bot.app.scheduler import MeetupScheduler
 from bot.app.web import WebPortal, add_routes, build_web_app
 from bot.platforms.base import Platform, ServesWeb
+from bot.platforms.console.adapter import ConsolePlatform
 from bot.platforms.console.control import ControlServer
 from bot.platforms.slack.adapter import SlackPlatform
 from bot.platforms.telegram.adapter import TelegramPlatform
@@ -77,9 +78,11 @@ async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -
                 flush=True,
             )
         language = config.network.language
+        # Console rooms (`canbot chat --room`) are linked like groups; their broadcasts are
+        # written to this terminal.
         scheduler = MeetupScheduler(
             runtime.uow,
-            started,
+            [*started, ConsolePlatform()],
             runtime.dispatcher.catalogs.translator(language),
             config.meetups.reminders,
         )
