@@ -1,6 +1,6 @@
 """Updates answered per second: the real `canbot run` against a bare python-telegram-bot echo bot.
 
-Run: python -m bench.throughput [--updates 2000] [--users 100] [--rounds 3] [sizes...]
+Run: python -m bench.throughput [--lean] [--updates 2000] [--users 100] [--rounds 3] [sizes...]
 (default sizes 300 10000)
 
 Both bots poll the same FakeTelegramAPI (loopback) with the same concurrency. For each size the
@@ -112,8 +112,8 @@ async def answered_per_second(
     return count / elapsed, 1000 * cpu / max(count, 1)
 
 
-async def echo_run(plan: list[tuple[int, str]]) -> tuple[float, float]:
-    fake = FakeTelegramAPI(TOKEN)
+async def echo_run(plan: list[tuple[int, str]], lean: bool) -> tuple[float, float]:
+    fake = FakeTelegramAPI(TOKEN, lean=lean)
     await fake.start()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -136,9 +136,9 @@ async def echo_run(plan: list[tuple[int, str]]) -> tuple[float, float]:
 
 
 async def canbot_run(
-    folder: Path, volunteers: int, plan: list[tuple[int, str]]
+    folder: Path, volunteers: int, plan: list[tuple[int, str]], lean: bool
 ) -> tuple[float, float]:
-    fake = FakeTelegramAPI(TOKEN)
+    fake = FakeTelegramAPI(TOKEN, lean=lean)
     await fake.start()
     config = write_config(folder, fake.base_url)
     fill_store(folder / "can.json", volunteers, len({user for user, _ in plan}))
@@ -150,16 +150,18 @@ async def canbot_run(
         await fake.stop()
 
 
-async def bench(sizes: list[int], updates: int, users: int, rounds: int) -> None:
+async def bench(sizes: list[int], updates: int, users: int, rounds: int, lean: bool) -> None:
     plan = workload(updates, users)
+    fake = "lean fake (sent messages echoed as id, date, chat)" if lean else "full fake"
     print(f"{updates} updates from {users} users (80% reads, 20% writes), all queued at once;")
+    print(f"{fake}")
     print(f"echo and canbot alternate, {rounds} rounds each, medians (the machine is shared)")
     for size in sizes:
         echoes, rates, echo_cpu, bot_cpu = [], [], [], []
         for _ in range(rounds):
-            echo_rate, echo_ms = await echo_run(plan)
+            echo_rate, echo_ms = await echo_run(plan, lean)
             with tempfile.TemporaryDirectory() as tmp:
-                rate, ms = await canbot_run(Path(tmp), size, plan)
+                rate, ms = await canbot_run(Path(tmp), size, plan, lean)
             echoes.append(echo_rate)
             rates.append(rate)
             echo_cpu.append(echo_ms)
@@ -184,8 +186,11 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--lean", action="store_true", help="the fake echoes sent messages as id, date, chat only"
+    )
     args = parser.parse_args()
-    asyncio.run(bench(args.sizes, args.updates, args.users, args.rounds))
+    asyncio.run(bench(args.sizes, args.updates, args.users, args.rounds, args.lean))
 
 
 if __name__ == "__main__":

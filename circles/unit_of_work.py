@@ -12,6 +12,7 @@ from circles.errors import N_, NotFound, PermissionDenied
 from circles.model import Circle, Volunteer
 from circles.network import Network
 from circles.ports import DocumentStore, Transaction
+from circles.read_model import CirclesView
 
 VOLUNTEERS = "volunteers"
 CIRCLES = "circles"
@@ -131,6 +132,24 @@ class UnitOfWork:
         self.store = store
         self.clock = clock
         self.network = network
+        self._circles_view: CirclesView | None = None
+
+    def circles_view(self) -> CirclesView:
+        """The circles of the store's current revision, decoded once per revision (read-only).
+
+        The revision is read inside the transaction that decodes, so a view never claims a
+        revision older than what it holds; a commit after the check only means the next
+        reader rebuilds. Two threads may both rebuild at once: the later assignment wins, and
+        both views are correct for their revision.
+        """
+        view = self._circles_view
+        if view is not None and view.revision == self.store.version():
+            return view
+        with self.store.transaction() as tx:
+            revision = self.store.version()
+            view = CirclesView(revision, tuple(Circle.from_doc(doc) for doc in tx.all(CIRCLES)))
+        self._circles_view = view
+        return view
 
     @contextmanager
     def begin(self) -> Iterator[Session]:

@@ -160,7 +160,8 @@ def volunteer_sessions(
         volunteer = s.volunteers.by_identity(actor.identity)
         if volunteer is None:
             return []
-        mine = {c.slug for c in s.circles.all() if volunteer.id in (*c.members, *c.leads)}
+        circles = uow.circles_view().circles
+        mine = {c.slug for c in circles if volunteer.id in (*c.members, *c.leads)}
         found = [
             item
             for item in sessions_of(all_meetups(s), s.now, horizon)

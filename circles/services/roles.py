@@ -118,12 +118,12 @@ def roles_of(uow: UnitOfWork, actor: Actor) -> tuple[Volunteer, list[HeldRole]]:
     """The asking volunteer and every role they hold."""
     with uow.begin() as s:
         volunteer = s.require_volunteer(actor.identity)
-        held = [
-            HeldRole(circle, role)
-            for circle in s.circles.all()
-            for role in circle.roles_held_by(volunteer.id)
-        ]
-        return volunteer, held
+    held = [
+        HeldRole(circle, role)
+        for circle in uow.circles_view().circles
+        for role in circle.roles_held_by(volunteer.id)
+    ]
+    return volunteer, held
 
 
 def open_roles(uow: UnitOfWork, actor: Actor, skill: str = "") -> list[HeldRole]:
@@ -131,7 +131,7 @@ def open_roles(uow: UnitOfWork, actor: Actor, skill: str = "") -> list[HeldRole]
     with uow.begin() as s:
         volunteer = s.volunteers.by_identity(actor.identity)
         wanted = [skill.lower()] if skill else (volunteer.skills if volunteer else [])
-        found = [HeldRole(c, r) for c in s.circles.all() for r in c.roles if r.is_open]
+    found = [HeldRole(c, r) for c in uow.circles_view().circles for r in c.roles if r.is_open]
 
     def matches(item: HeldRole) -> int:
         text = " ".join(
@@ -154,36 +154,21 @@ class CircleView:
 
 
 def view_circle(uow: UnitOfWork, slug: str) -> CircleView:
+    """One circle as the current revision has it, with the names of its people (read-only)."""
+    slug = check_slug(slug, field="circle")
+    circles = uow.circles_view()
+    circle = circles.get(slug)
+    if circle is None:
+        raise NotFound(N_("There is no circle '{circle}'."), circle=slug[:40])
+    ids = {*circle.leads, *(h for r in circle.roles for h in r.holders)}
     with uow.begin() as s:
-        circle = s.circles.require(check_slug(slug, field="circle"))
-        ids = {*circle.leads, *(h for r in circle.roles for h in r.holders)}
         names = {i: s.volunteers.name_of(i) for i in ids}
-        children = [c for c in s.circles.all() if c.parent == circle.slug]
-        return CircleView(circle, names, sorted(children, key=lambda c: c.slug))
+    return CircleView(circle, names, circles.children_of(slug))
 
 
 def circle_tree(uow: UnitOfWork) -> list[tuple[int, Circle]]:
-    """Every circle with its depth, parents before children, siblings by slug."""
-    with uow.begin() as s:
-        circles = s.circles.all()
-    children: dict[str | None, list[Circle]] = {}
-    for circle in circles:
-        children.setdefault(circle.parent, []).append(circle)
-    ordered: list[tuple[int, Circle]] = []
-    known = {c.slug for c in circles}
-
-    def walk(parent: str | None, depth: int) -> None:
-        for circle in sorted(children.get(parent, []), key=lambda c: c.slug):
-            ordered.append((depth, circle))
-            walk(circle.slug, depth + 1)
-
-    walk(None, 0)
-    # Circles whose parent vanished still show, at the top level, rather than disappear.
-    for circle in circles:
-        if circle.parent is not None and circle.parent not in known:
-            ordered.append((0, circle))
-            walk(circle.slug, 1)
-    return ordered
+    """Every circle with its depth, parents before children, siblings by slug (read-only)."""
+    return list(uow.circles_view().tree)
 
 
 def appoint_lead(uow: UnitOfWork, circle_slug: str, volunteer_id: str) -> Circle:

@@ -101,8 +101,17 @@ class FakeTelegramAPI:
     """Start with ``await fake.start()``; point the bot's base_url at ``fake.base_url``."""
 
     def __init__(
-        self, token: str, username: str = "canbot_test_bot", limits: RateLimits | None = None
+        self,
+        token: str,
+        username: str = "canbot_test_bot",
+        limits: RateLimits | None = None,
+        *,
+        lean: bool = False,
     ) -> None:
+        # ``lean``: sent messages come back with only the fields a Message requires (id, date,
+        # chat), as small as the Bot API's contract allows, so a benchmark measures the bot's
+        # own cost rather than the parsing of what the fake echoes back.
+        self.lean = lean
         self.token = token
         self.limits = limits
         self.username = username
@@ -367,6 +376,9 @@ class FakeTelegramAPI:
 
     def _new_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        if self.lean:
+            chat = {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private"}
+            return {"message_id": next(self._message_ids), "date": 0, "chat": chat}
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),

@@ -42,6 +42,7 @@ from bot.platforms.redaction import SecretRedactor, redact_logs, remove_redactor
 from bot.platforms.telegram.button import ButtonCodec, ButtonError, Press
 from bot.platforms.telegram.limiter import BROADCAST, Departure, PacingRateLimiter
 from bot.platforms.telegram.menu import menu
+from bot.platforms.telegram.raw import post_undecoded
 from bot.platforms.telegram.update import incoming_click, incoming_message
 from bot.reply import Attachment, Reply
 from circles.actor import Actor
@@ -403,19 +404,16 @@ class TelegramPlatform:
         parts = split_text(reply.text)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
+            request: dict[str, Any] = {"chat_id": chat_id, "text": part}
+            keyboard = self.keyboard(reply) if last else None
+            if keyboard is not None:
+                request["reply_markup"] = keyboard
+            if quote is not None and index == 0:
+                request["reply_parameters"] = ReplyParameters(
+                    quote, allow_sending_without_reply=True
+                )
             refusal = await self._call(
-                "sendMessage",
-                bot.send_message(
-                    chat_id,
-                    part,
-                    reply_markup=self.keyboard(reply) if last else None,
-                    reply_parameters=(
-                        ReplyParameters(quote, allow_sending_without_reply=True)
-                        if quote is not None and index == 0
-                        else None
-                    ),
-                    rate_limit_args=limit,
-                ),
+                "sendMessage", post_undecoded(bot, "sendMessage", request, limit)
             )
             if refusal is not None:
                 return refusal  # the chat refused us (blocked, gone): the rest would fail too
