@@ -43,6 +43,14 @@ FOLDER_MODE = 0o700
 log = logging.getLogger(__name__)
 
 
+def journal_path(store: Path) -> Path:
+    return store.with_name(store.name + ".journal")
+
+
+def lock_path(store: Path) -> Path:
+    return store.with_name(store.name + ".lock")
+
+
 def owner_only(path: Path) -> None:
     """Make an existing file of the store readable by its owner only."""
     with contextlib.suppress(FileNotFoundError):
@@ -102,6 +110,19 @@ def fsync_directory(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def snapshot_data(memory: MemoryStore) -> dict[str, dict[str, Any]]:
+    """Every table of ``memory`` as a TinyDB file's contents, with the schema version."""
+    data: dict[str, dict[str, Any]] = {
+        META_TABLE: {"1": {"format": "can-bot-store", "schema": SCHEMA_VERSION}}
+    }
+    for table, rows in memory.snapshot().items():
+        data[table] = {
+            str(number): {"key": key, "doc": doc}
+            for number, (key, doc) in enumerate(rows.items(), start=1)
+        }
+    return data
 
 
 class AtomicJSONStorage(Storage):
@@ -188,8 +209,8 @@ class TinyDBStore:
         # so a full disk is not asked to take a whole snapshot on every commit).
         self._checkpoint_at = checkpoint_bytes
         self._memory = MemoryStore()
-        self._lock = StoreLock(self.path.with_name(self.path.name + ".lock"))
-        self._journal = Journal(self.path.with_name(self.path.name + ".journal"))
+        self._lock = StoreLock(lock_path(self.path))
+        self._journal = Journal(journal_path(self.path))
         self._storage = AtomicJSONStorage(str(self.path))
         self._open()
 
@@ -248,15 +269,7 @@ class TinyDBStore:
     def checkpoint(self) -> None:
         """Fold the journal into a fresh snapshot written atomically, then empty the journal."""
         with self._memory.transaction():
-            data: dict[str, dict[str, Any]] = {
-                META_TABLE: {"1": {"format": "can-bot-store", "schema": SCHEMA_VERSION}}
-            }
-            for table, rows in self._memory.snapshot().items():
-                data[table] = {
-                    str(number): {"key": key, "doc": doc}
-                    for number, (key, doc) in enumerate(rows.items(), start=1)
-                }
-            self._storage.write(data)
+            self._storage.write(snapshot_data(self._memory))
             self._journal.reset()
 
     def compact(self) -> None:
