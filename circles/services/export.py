@@ -6,6 +6,8 @@ from typing import Any
 
 from circles.errors import N_, Conflict, Invalid
 from circles.model import Circle, Role, Volunteer
+from circles.services.announcements import ANNOUNCEMENTS
+from circles.services.reminders import DELIVERIES
 from circles.text import pick
 from circles.unit_of_work import UnitOfWork
 
@@ -14,6 +16,11 @@ FORMAT = "can-bot/1"
 # (``one_time_codes``) stay out on purpose: they are credentials that live ten minutes, and an
 # import must not bring a working code (or a digest to guess it from) into another store.
 OTHER_TABLES = ("meetups", "topics", "relays", "checkins")
+# What was already sent, and what waits to be sent: the delivery record of every reminder and
+# hand-off (claimed, sent, failed, skipped) and the queued announcements. Without them a restore
+# would remind everyone again of what they were already told, and drop what was queued.
+# (A settled proposal or a formed topic is its own state in ``circles`` and ``topics``.)
+OTHER_TABLES += (DELIVERIES, ANNOUNCEMENTS)
 
 
 def export_volunteer(volunteer: Volunteer) -> dict[str, Any]:
