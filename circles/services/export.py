@@ -15,12 +15,12 @@ FORMAT = "can-bot/1"
 # Tables that later features own; exported as their documents, sorted by id. One-time codes
 # (``one_time_codes``) stay out on purpose: they are credentials that live ten minutes, and an
 # import must not bring a working code (or a digest to guess it from) into another store.
-OTHER_TABLES = ("meetups", "topics", "relays", "checkins")
+FEATURE_TABLES = ("meetups", "topics", "relays", "checkins")
 # What was already sent, and what waits to be sent: the delivery record of every reminder and
 # hand-off (claimed, sent, failed, skipped) and the queued announcements. Without them a restore
 # would remind everyone again of what they were already told, and drop what was queued.
 # (A settled proposal or a formed topic is its own state in ``circles`` and ``topics``.)
-OTHER_TABLES += (DELIVERIES, ANNOUNCEMENTS)
+OTHER_TABLES = (*FEATURE_TABLES, DELIVERIES, ANNOUNCEMENTS)
 
 
 def export_volunteer(volunteer: Volunteer) -> dict[str, Any]:
