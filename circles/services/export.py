@@ -25,6 +25,11 @@ OTHER_TABLES = (*FEATURE_TABLES, DELIVERIES, ANNOUNCEMENTS)
 
 def export_volunteer(volunteer: Volunteer) -> dict[str, Any]:
     doc = volunteer.to_doc()
+    # Extra keys, only when there is something: earlier names and neighborhoods (forgetme masks
+    # them, so a restored store must still know them).
+    former: dict[str, Any] = {
+        k: doc[k] for k in ("former_names", "former_neighborhoods") if k in doc
+    }
     return {
         "id": doc["id"],
         "name": doc["name"],
@@ -34,6 +39,7 @@ def export_volunteer(volunteer: Volunteer) -> dict[str, Any]:
         "mission": doc["mission"],
         "language": doc["language"],
         "joined_at": doc["joined_at"],
+        **former,
     }
 
 
