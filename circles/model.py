@@ -28,9 +28,25 @@ class Volunteer:
     neighborhood: str = ""
     mission: str = ""
     language: str = ""  # empty: follow the platform's hint, then the network default
+    # Names and neighborhoods given up since: kept only so that ``forgetme`` can mask every one
+    # of them in what the volunteer wrote (they are personal data: ``mydata`` shows them).
+    former_names: list[str] = field(default_factory=list)
+    former_neighborhoods: list[str] = field(default_factory=list)
+
+    def rename(self, name: str) -> None:
+        if name != self.name:
+            self.former_names = _remember(self.former_names, self.name, name)
+            self.name = name
+
+    def move(self, neighborhood: str) -> None:
+        if neighborhood != self.neighborhood:
+            self.former_neighborhoods = _remember(
+                self.former_neighborhoods, self.neighborhood, neighborhood
+            )
+            self.neighborhood = neighborhood
 
     def to_doc(self) -> Doc:
-        return {
+        doc: Doc = {
             "id": self.id,
             "name": self.name,
             "identities": list(self.identities),
@@ -40,6 +56,12 @@ class Volunteer:
             "language": self.language,
             "joined_at": self.joined_at.isoformat(),
         }
+        # Only when there are some: most volunteers never rename, their documents stay as they were.
+        if self.former_names:
+            doc["former_names"] = list(self.former_names)
+        if self.former_neighborhoods:
+            doc["former_neighborhoods"] = list(self.former_neighborhoods)
+        return doc
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Volunteer:
@@ -52,7 +74,15 @@ class Volunteer:
             mission=doc.get("mission", ""),
             language=doc.get("language", ""),
             joined_at=datetime.fromisoformat(doc["joined_at"]),
+            former_names=[str(n) for n in doc.get("former_names", [])],
+            former_neighborhoods=[str(n) for n in doc.get("former_neighborhoods", [])],
         )
+
+
+def _remember(former: list[str], old: str, new: str) -> list[str]:
+    """``former`` with ``old`` added (once, if not empty), and without ``new`` (current again)."""
+    kept = [item for item in former if item not in (old, new)]
+    return [*kept, old] if old else kept
 
 
 @dataclass

@@ -80,10 +80,11 @@ class Circles:
 class Session:
     """An open unit of work: repositories, the moment it started, and the network's rules."""
 
-    def __init__(self, tx: Transaction, now: datetime, network: Network) -> None:
+    def __init__(self, tx: Transaction, now: datetime, network: Network, code_key: bytes) -> None:
         self.tx = tx
         self.now = now
         self.network = network
+        self.code_key = code_key  # keys the digests of one-time codes (circles/one_time_code)
         self.volunteers = Volunteers(tx)
         self.circles = Circles(tx)
 
@@ -126,12 +127,20 @@ class Session:
 
 
 class UnitOfWork:
-    """Hands out sessions on a store; the entry point of every use case."""
+    """Hands out sessions on a store; the entry point of every use case.
 
-    def __init__(self, store: DocumentStore, clock: Clock, network: Network) -> None:
+    ``code_key`` is the secret one-time codes are keyed with. A durable store's is read from
+    where the store keeps it (bootstrap injects it); without one, a random key lives as long as
+    this object, which suits a store that lives no longer either (memory, tests).
+    """
+
+    def __init__(
+        self, store: DocumentStore, clock: Clock, network: Network, code_key: bytes | None = None
+    ) -> None:
         self.store = store
         self.clock = clock
         self.network = network
+        self.code_key = code_key or secrets.token_bytes(32)
         self._circles_view: CirclesView | None = None
 
     def circles_view(self) -> CirclesView:
@@ -154,4 +163,4 @@ class UnitOfWork:
     @contextmanager
     def begin(self) -> Iterator[Session]:
         with self.store.transaction() as tx:
-            yield Session(tx, self.clock.now(), self.network)
+            yield Session(tx, self.clock.now(), self.network, self.code_key)

@@ -13,6 +13,7 @@ from bot.kit_press import KitPress
 from circles.clock import Clock, SystemClock
 from circles.ports import DocumentStore
 from circles.services.network_setup import ensure_seeded
+from circles.storage.key_file import key_path, load_or_create_key
 from circles.storage.memory import MemoryStore
 from circles.storage.tinydb import TinyDBStore
 from circles.unit_of_work import UnitOfWork
@@ -38,6 +39,13 @@ def open_store(config: Config) -> DocumentStore:
     return TinyDBStore(path) if path else MemoryStore()
 
 
+def code_key(config: Config) -> bytes | None:
+    """The secret that keys one-time codes: a file beside a TinyDB store (made at its first
+    start), or None for a memory store (a random key for the life of the process)."""
+    path = store_path(config)
+    return load_or_create_key(key_path(path)) if path else None
+
+
 @dataclass
 class Runtime:
     """The objects every entry point (run, chat, export, demo) works with."""
@@ -57,7 +65,7 @@ class Runtime:
 def build_runtime(config: Config, *, clock: Clock | None = None, seed: bool = True) -> Runtime:
     store = open_store(config)
     try:
-        uow = UnitOfWork(store, clock or SystemClock(), config.network)
+        uow = UnitOfWork(store, clock or SystemClock(), config.network, code_key(config))
         if seed:
             ensure_seeded(uow)
         kits = load_catalog(config.kits.extra_dirs)

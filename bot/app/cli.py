@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
-from bot.app.bootstrap import Runtime, build_runtime, control_socket_path
+from bot.app.bootstrap import Runtime, build_runtime, control_socket_path, store_path
 from bot.config import Config, ConfigError, format_duration, load_config
 from bot.platforms.console.adapter import FILES_FOLDER, FileShelf, chat_loop
 from bot.platforms.console.control import BotGone, ControlClient, console_actor
@@ -106,10 +106,22 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
             runtime.close()
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            write_owner_only(Path(args.output), text.encode("utf-8"))
+        except OSError as exc:
+            return fail(f"export: cannot write {args.output}: {exc.strerror}")
     else:
         sys.stdout.write(text)
     return 0
+
+
+def write_owner_only(path: Path, data: bytes) -> None:
+    """An export holds every volunteer's personal data: the file is 0600, even one that was
+    there before with wider permissions."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(fd, 0o600)
+        handle.write(data)
 
 
 def cmd_import(config: Config, args: argparse.Namespace) -> int:
@@ -136,6 +148,7 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
         f"language {config.network.language}, {len(config.network.admins)} admin(s)"
     )
     print(f"store: {config.storage.url}")
+    store_ok = check_store(config, args.config)
     print(
         f"web portal: http://{config.web.host}:{config.web.port} (links: {config.web.public_url})"
     )
@@ -161,6 +174,62 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
     for problem in catalog.problems:
         print(f"broken community kit: {problem}")
     print(f"a topic becomes an action group at {config.topics.threshold} backers")
+    return 0 if store_ok else 2
+
+
+def check_store(config: Config, config_file: Path | None) -> bool:
+    """Say what the store's files hold, read-only; False when `canbot run` could not open it."""
+    from circles.storage.repair import diagnose
+
+    path = store_path(config)
+    if path is None:
+        return True
+    found = diagnose(path)
+    if found.problem:
+        print(f"store: cannot be opened: {found.problem}")
+        return False
+    print(
+        f"store: {found.documents} documents in the snapshot, "
+        f"{found.records} commits in the journal not yet folded into it"
+    )
+    if found.torn_tail:
+        print(
+            f"store: the journal ends with an unfinished record ({found.torn_tail} bytes), a "
+            "write cut short before it was confirmed; it is dropped at the next start"
+        )
+    if found.damaged:
+        lines = ", ".join(f"line {bad.number} (byte {bad.offset})" for bad in found.bad)
+        print(
+            f"store: DAMAGED journal: {lines} cannot be read, and {found.intact_after_damage} "
+            "confirmed commits follow; the bot refuses to start rather than drop them"
+        )
+        print(
+            f"store: to recover, stop any canbot using it, then run: canbot repair"
+            f"{f' --config {config_file}' if config_file else ''} (it keeps the "
+            "damaged journal aside and recovers every intact commit; see README, The store)"
+        )
+    return not found.damaged
+
+
+def cmd_repair(config: Config, args: argparse.Namespace) -> int:
+    from circles.storage.repair import repair
+
+    path = store_path(config)
+    if path is None:
+        return fail(f"repair: the store {config.storage.url} keeps nothing on disk")
+    done = repair(path)
+    if done.kept_aside is None:
+        print(f"The journal of {path} is intact ({done.recovered} commits): nothing to repair.")
+        return 0
+    print(f"Kept the damaged journal as {done.kept_aside} (owner-only).")
+    print(f"Recovered {done.recovered} intact commits into {path}.")
+    for bad in done.lost:
+        print(
+            f"Lost: journal line {bad.number} (byte {bad.offset}, {bad.size} bytes) could not "
+            "be read; the change it held is not in the store."
+        )
+    if done.lost:
+        print("Check the most recent changes (canbot export), then start the bot: canbot run")
     return 0
 
 
@@ -222,6 +291,7 @@ COMMANDS = {
     "export": cmd_export,
     "import": cmd_import,
     "check": cmd_check,
+    "repair": cmd_repair,
     "demo": cmd_demo,
     "kits": cmd_kits,
     "slack-manifest": cmd_slack_manifest,
@@ -259,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = with_config("import", "restore an export into an empty store")
     imp.add_argument("file", metavar="FILE")
     with_config("check", "validate the config and say what would run")
+    with_config("repair", "recover every intact commit of a damaged store journal")
     with_config("demo", "seed a demo network")
     kits = sub.add_parser("kits", help="action kits")
     kits_sub = kits.add_subparsers(dest="kits_command", required=True)

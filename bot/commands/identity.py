@@ -8,7 +8,7 @@ from bot.commands.context import CommandContext
 from bot.commands.registry import Args, Command, Who
 from bot.i18n import Translator
 from bot.reply import Attachment, Button, Reply
-from circles.errors import N_
+from circles.errors import N_, Invalid
 from circles.services import linking, personal_data
 from circles.services.one_time_codes import LIFETIME
 
@@ -25,9 +25,49 @@ def _private_only(t: Translator, command: str) -> Reply:
     )
 
 
+CONFIRM = "yes"
+
+
+def _confirm_link(ctx: CommandContext, code: str) -> Reply:
+    """Say whose account the code joins, and link only when the volunteer says yes."""
+    t = ctx.t
+    preview = linking.preview_link(ctx.uow, ctx.actor, code)
+    owner = preview.owner
+    lines = [
+        t(
+            "This code joins this account to the volunteer {name} (on {platforms}, joined {date}).",
+            name=owner.name,
+            platforms=", ".join(preview.platforms),
+            date=owner.joined_at.date().isoformat(),
+        )
+    ]
+    if preview.current is not None:
+        lines.append(
+            t(
+                "Your volunteer here, {name}, and theirs become one: same roles, same data.",
+                name=preview.current.name,
+            )
+        )
+    lines.append(
+        t(
+            "Only if that is you, and you made the code yourself, send: linkme {code} yes",
+            code=code,
+        )
+    )
+    return Reply(
+        "\n".join(lines),
+        buttons=((Button(t("Yes, that is me"), f"linkme {code} {CONFIRM}"),),),
+    )
+
+
 def linkme(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
     code = args.get("code", "")
+    answer = args.get("confirm", "")
+    if answer and answer.lower() != CONFIRM:
+        raise Invalid(N_("To confirm, send: linkme <code> yes"))
+    if code and not answer:
+        return _confirm_link(ctx, code)
     if code:
         linked = linking.link_identity(ctx.uow, ctx.actor, code)
         v = linked.volunteer
@@ -108,7 +148,7 @@ def commands() -> list[Command]:
     return [
         Command(
             "linkme",
-            "linkme [code]",
+            "linkme [code] [confirm]",
             N_("Link your accounts on several platforms with a one-time code"),
             Who.ANYONE,  # redeeming a code from an account that never joined is how it joins
             linkme,

@@ -6,6 +6,8 @@ from typing import Any
 
 from circles.errors import N_, Conflict, Invalid
 from circles.model import Circle, Role, Volunteer
+from circles.services.announcements import ANNOUNCEMENTS
+from circles.services.reminders import DELIVERIES
 from circles.text import pick
 from circles.unit_of_work import UnitOfWork
 
@@ -13,11 +15,21 @@ FORMAT = "can-bot/1"
 # Tables that later features own; exported as their documents, sorted by id. One-time codes
 # (``one_time_codes``) stay out on purpose: they are credentials that live ten minutes, and an
 # import must not bring a working code (or a digest to guess it from) into another store.
-OTHER_TABLES = ("meetups", "topics", "relays", "checkins")
+FEATURE_TABLES = ("meetups", "topics", "relays", "checkins")
+# What was already sent, and what waits to be sent: the delivery record of every reminder and
+# hand-off (claimed, sent, failed, skipped) and the queued announcements. Without them a restore
+# would remind everyone again of what they were already told, and drop what was queued.
+# (A settled proposal or a formed topic is its own state in ``circles`` and ``topics``.)
+OTHER_TABLES = (*FEATURE_TABLES, DELIVERIES, ANNOUNCEMENTS)
 
 
 def export_volunteer(volunteer: Volunteer) -> dict[str, Any]:
     doc = volunteer.to_doc()
+    # Extra keys, only when there is something: earlier names and neighborhoods (forgetme masks
+    # them, so a restored store must still know them).
+    former: dict[str, Any] = {
+        k: doc[k] for k in ("former_names", "former_neighborhoods") if k in doc
+    }
     return {
         "id": doc["id"],
         "name": doc["name"],
@@ -27,6 +39,7 @@ def export_volunteer(volunteer: Volunteer) -> dict[str, Any]:
         "mission": doc["mission"],
         "language": doc["language"],
         "joined_at": doc["joined_at"],
+        **former,
     }
 
 

@@ -37,24 +37,51 @@ class Linked:
     merged: bool
 
 
+@dataclass(frozen=True)
+class LinkPreview:
+    """Which account a code would join, shown before anything is joined: a code someone else
+    made (and talked you into typing) would make your account part of theirs."""
+
+    owner: Volunteer
+    current: Volunteer | None  # this account's own volunteer, merged into the owner's
+
+    @property
+    def platforms(self) -> list[str]:
+        return sorted({platform_of(i) for i in self.owner.identities})
+
+
+def _redeemable(s: Session, actor: Actor, code: str) -> tuple[Volunteer, Volunteer | None]:
+    """The owner of a live link code and the actor's own volunteer; the code is deleted in the
+    session (so only a commit uses it up)."""
+    stored = one_time_codes.redeem(s, code, LINK)
+    owner = s.volunteers.get(stored.volunteer)
+    if owner is None:  # the volunteer asked to be forgotten since; their codes went too
+        raise Conflict(N_("That code is unknown or has been used already."))
+    if stored.platform == platform_of(actor.identity):
+        raise Conflict(
+            N_(
+                "That code was made on {platform}: send it from your account on another "
+                "platform, not from {platform} again."
+            ),
+            platform=stored.platform,
+        )
+    current = s.volunteers.by_identity(actor.identity)
+    if current is not None and current.id == owner.id:
+        raise Conflict(N_("This account is already linked to you."))
+    return owner, current
+
+
+def preview_link(uow: UnitOfWork, actor: Actor, code: str) -> LinkPreview:
+    """What redeeming ``code`` would do; nothing is changed and the code stays usable."""
+    with uow.begin() as s:
+        owner, current = _redeemable(s, actor, code)
+        return LinkPreview(owner, current)
+
+
 def link_identity(uow: UnitOfWork, actor: Actor, code: str) -> Linked:
     """Redeem a link code from another platform: merge with, or attach to, its volunteer."""
     with uow.begin() as s:
-        stored = one_time_codes.redeem(s, code, LINK)
-        owner = s.volunteers.get(stored.volunteer)
-        if owner is None:  # the volunteer asked to be forgotten since; their codes went too
-            raise Conflict(N_("That code is unknown or has been used already."))
-        if stored.platform == platform_of(actor.identity):
-            raise Conflict(
-                N_(
-                    "That code was made on {platform}: send it from your account on another "
-                    "platform, not from {platform} again."
-                ),
-                platform=stored.platform,
-            )
-        current = s.volunteers.by_identity(actor.identity)
-        if current is not None and current.id == owner.id:
-            raise Conflict(N_("This account is already linked to you."))
+        owner, current = _redeemable(s, actor, code)
         linked = _attach(s, owner, actor.identity) if current is None else _merge(s, owner, current)
         s.commit()
         return linked

@@ -28,7 +28,7 @@ def join(uow: UnitOfWork, actor: Actor, neighborhood: str = "") -> Joined:
         existing = s.volunteers.by_identity(actor.identity)
         if existing is not None:
             if place and place != existing.neighborhood:
-                existing.neighborhood = place
+                existing.move(place)
                 s.volunteers.save(existing)
                 s.commit()
             return Joined(existing, created=False)
@@ -61,11 +61,11 @@ def update_profile(uow: UnitOfWork, actor: Actor, field: str, value: str) -> Vol
         if field == "skills":
             volunteer.skills = parse_skills(value)
         elif field == "neighborhood":
-            volunteer.neighborhood = clean(value, field="neighborhood", max_length=80)
+            volunteer.move(clean(value, field="neighborhood", max_length=80))
         elif field == "mission":
             volunteer.mission = clean(value, field="mission", max_length=200)
         else:
-            volunteer.name = clean(value, field="name", max_length=80)
+            volunteer.rename(clean(value, field="name", max_length=80))
         s.volunteers.save(volunteer)
         s.commit()
         return volunteer

@@ -39,10 +39,10 @@ def issue(s: Session, volunteer_id: str, identity: str, purpose: str) -> IssuedC
         )
     while True:
         code = new_code()
-        if s.tx.get(CODES, digest(purpose, code)) is None:
+        if s.tx.get(CODES, digest(s.code_key, purpose, code)) is None:
             break
     stored = OneTimeCode(
-        digest=digest(purpose, code),
+        digest=digest(s.code_key, purpose, code),
         purpose=purpose,
         volunteer=volunteer_id,
         platform=identity.partition(":")[0],
@@ -58,7 +58,7 @@ def redeem(s: Session, code: str, purpose: str) -> OneTimeCode:
     The caller commits; if it refuses for its own reasons it simply does not, and the code
     stays usable.
     """
-    doc = s.tx.get(CODES, digest(purpose, code)) if well_formed(code) else None
+    doc = s.tx.get(CODES, digest(s.code_key, purpose, code)) if well_formed(code) else None
     if doc is None:
         raise NotFound(N_("That code is unknown or has been used already."))
     found = OneTimeCode.from_doc(doc)

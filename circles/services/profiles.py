@@ -24,6 +24,13 @@ def merge_volunteers(s: Session, from_id: str, into_id: str) -> None:
     target.identities += [i for i in source.identities if i not in target.identities]
     target.skills += [k for k in source.skills if k not in target.skills]
     target.neighborhood = target.neighborhood or source.neighborhood
+    # Every name and place either account ever had stays maskable by a later forgetme.
+    for name in [*source.former_names, source.name]:
+        if name != target.name and name not in target.former_names:
+            target.former_names.append(name)
+    for place in [*source.former_neighborhoods, source.neighborhood]:
+        if place and place != target.neighborhood and place not in target.former_neighborhoods:
+            target.former_neighborhoods.append(place)
     target.mission = target.mission or source.mission
     target.language = target.language or source.language
     target.joined_at = min(target.joined_at, source.joined_at)

@@ -31,6 +31,20 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def identity_team(enterprise: Any, workspace: Any) -> str:
+    """The one rule naming whose ``slack:<team>:<user>`` a person is, for every payload kind.
+
+    On Enterprise Grid a user id is the same in every workspace of the organization, so the
+    organization (``E...``) names it: the person stays one volunteer wherever they type. Else
+    the workspace the payload came through names it (a slash command's ``team_id``, a button's
+    ``team.id``, an event's ``team_id``), never the user's home team that only buttons carry:
+    a Slack Connect guest typing ``/can`` and pressing its buttons is then one identity, not two.
+    """
+    if enterprise:
+        return _id(enterprise, "enterprise")
+    return _id(workspace, "team")
+
+
 @dataclass(frozen=True)
 class Invocation:
     """One command from Slack: who sent it, where, the command line, and where answers go."""
@@ -62,7 +76,7 @@ def from_command(body: Mapping[str, Any]) -> Invocation:
     """``/can claim research/interviewer`` runs ``claim research/interviewer``; ``/can`` is help."""
     text = unescape(str(body.get("text") or "")).strip()
     return Invocation(
-        team=_id(body.get("team_id"), "team"),
+        team=identity_team(body.get("enterprise_id"), body.get("team_id")),
         user=_id(body.get("user_id"), "user"),
         user_name=str(body.get("user_name") or "")[:80],
         channel=_id(body.get("channel_id"), "channel", optional=True),
@@ -81,8 +95,11 @@ def from_action(body: Mapping[str, Any], action: Mapping[str, Any]) -> Invocatio
     if not line:
         raise BadPayload("the button carries no command")
     return Invocation(
-        # On Enterprise Grid the user's own team is the one their identity belongs to.
-        team=_id(user.get("team_id") or _mapping(body.get("team")).get("id"), "team"),
+        team=identity_team(
+            _mapping(body.get("enterprise")).get("id"),
+            # An organization-wide install may send no team; the user's is then all there is.
+            _mapping(body.get("team")).get("id") or user.get("team_id"),
+        ),
         user=_id(user.get("id"), "user"),
         user_name=str(user.get("username") or user.get("name") or "")[:80],
         channel=_id(channel, "channel", optional=True),
@@ -96,7 +113,7 @@ def from_action(body: Mapping[str, Any], action: Mapping[str, Any]) -> Invocatio
 def from_home_opened(body: Mapping[str, Any], event: Mapping[str, Any]) -> Invocation:
     """Opening the App Home tab: shows the home, as if the user had asked for it."""
     return Invocation(
-        team=_id(body.get("team_id") or event.get("team"), "team"),
+        team=identity_team(body.get("enterprise_id"), body.get("team_id") or event.get("team")),
         user=_id(event.get("user"), "user"),
         user_name="",
         channel=_id(event.get("channel"), "channel", optional=True),

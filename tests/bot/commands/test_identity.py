@@ -101,7 +101,7 @@ def test_linkme_merges_a_console_and_a_telegram_volunteer(
     code = code_in(issued)
     assert "10 minutes" in issued.text
     clock.advance(timedelta(minutes=3))
-    reply = ok(dispatcher, TELEGRAM, f"linkme {code}")
+    reply = ok(dispatcher, TELEGRAM, f"linkme {code} yes")
     assert "one volunteer, Xia" in reply.text and "telegram:42" in reply.text
 
     data = export_network(uow)
@@ -135,7 +135,7 @@ def test_the_volunteer_who_joined_first_keeps_its_id_whoever_asked(
     clock.advance(timedelta(days=1))
     ok(dispatcher, CONSOLE, "join")
     code = code_in(ok(dispatcher, CONSOLE, "linkme"))
-    ok(dispatcher, TELEGRAM, f"linkme {code.lower().replace('-', '')}")  # typed loosely
+    ok(dispatcher, TELEGRAM, f"linkme {code.lower().replace('-', '')} yes")  # typed loosely
     [merged] = export_network(uow)["volunteers"]
     assert merged["id"] == first and merged["name"] == "Xia on Telegram"
     assert merged["identities"] == ["telegram:42", "console:x"]
@@ -148,7 +148,7 @@ def test_linkme_from_an_identity_that_never_joined_attaches_it(
     ok(dispatcher, CONSOLE, "join")
     ok(dispatcher, TELEGRAM, "lang zh")  # a preference kept by identity before joining
     code = code_in(ok(dispatcher, CONSOLE, "linkme"))
-    reply = ok(dispatcher, TELEGRAM, f"linkme {code}")
+    reply = ok(dispatcher, TELEGRAM, f"linkme {code} yes")
     assert "已关联" in reply.text
     [volunteer] = export_network(uow)["volunteers"]
     assert volunteer["identities"] == ["console:x", "telegram:42"]
@@ -165,7 +165,7 @@ def test_a_link_code_works_for_ten_minutes(
     code = code_in(ok(dispatcher, CONSOLE, "linkme"))
     clock.advance(timedelta(seconds=minutes))
     before = state(dispatcher)
-    reply = dispatcher.handle(TELEGRAM, f"linkme {code}")
+    reply = dispatcher.handle(TELEGRAM, f"linkme {code} yes")
     assert reply.error is not works, reply.text
     if not works:
         assert "expired" in reply.text
@@ -175,10 +175,10 @@ def test_a_link_code_works_for_ten_minutes(
 def test_a_link_code_works_once(dispatcher: Dispatcher, uow: UnitOfWork) -> None:
     ok(dispatcher, CONSOLE, "join")
     code = code_in(ok(dispatcher, CONSOLE, "linkme"))
-    ok(dispatcher, TELEGRAM, f"linkme {code}")
+    ok(dispatcher, TELEGRAM, f"linkme {code} yes")
     before = state(dispatcher)
     slack = Actor("slack:T1:U1", "Xia on Slack")
-    again = dispatcher.handle(slack, f"linkme {code}")
+    again = dispatcher.handle(slack, f"linkme {code} yes")
     assert again.error and "used already" in again.text
     assert state(dispatcher) == before
 
@@ -190,10 +190,10 @@ def test_a_code_from_the_same_platform_is_refused_and_stays_usable(
     ok(dispatcher, Actor("console:y", "Yan"), "join")
     code = code_in(ok(dispatcher, CONSOLE, "linkme"))
     before = state(dispatcher)
-    refused = dispatcher.handle(Actor("console:y", "Yan"), f"linkme {code}")
+    refused = dispatcher.handle(Actor("console:y", "Yan"), f"linkme {code} yes")
     assert refused.error and "made on console" in refused.text
     assert state(dispatcher) == before
-    ok(dispatcher, TELEGRAM, f"linkme {code}")  # the refusal did not use the code up
+    ok(dispatcher, TELEGRAM, f"linkme {code} yes")  # the refusal did not use the code up
 
 
 @pytest.mark.parametrize("code", ["ABCD-EFGH", "nonsense", "x" * 40, "ABCD-EFG0"])
@@ -201,7 +201,7 @@ def test_unknown_and_malformed_codes_are_refused(dispatcher: Dispatcher, code: s
     ok(dispatcher, CONSOLE, "join")
     ok(dispatcher, CONSOLE, "linkme")
     before = state(dispatcher)
-    reply = dispatcher.handle(TELEGRAM, f"linkme {code}")
+    reply = dispatcher.handle(TELEGRAM, f"linkme {code} yes")
     assert reply.error and "unknown" in reply.text
     assert "Usage: linkme [code]" in reply.text
     assert state(dispatcher) == before
@@ -209,10 +209,10 @@ def test_unknown_and_malformed_codes_are_refused(dispatcher: Dispatcher, code: s
 
 def test_linking_an_account_already_linked_is_refused(dispatcher: Dispatcher) -> None:
     ok(dispatcher, CONSOLE, "join")
-    ok(dispatcher, TELEGRAM, f"linkme {code_in(ok(dispatcher, CONSOLE, 'linkme'))}")
+    ok(dispatcher, TELEGRAM, f"linkme {code_in(ok(dispatcher, CONSOLE, 'linkme'))} yes")
     code = code_in(ok(dispatcher, CONSOLE, "linkme"))
     before = state(dispatcher)
-    reply = dispatcher.handle(TELEGRAM, f"linkme {code}")
+    reply = dispatcher.handle(TELEGRAM, f"linkme {code} yes")
     assert reply.error and "already linked" in reply.text
     assert state(dispatcher) == before
 
@@ -303,7 +303,7 @@ def test_forgetme_asks_first_then_leaves_no_trace(
 ) -> None:
     meetup, relay = meetup_and_relay
     busy_volunteer(dispatcher, CONSOLE, meetup, relay, "research/interviewer", 1)
-    ok(dispatcher, TELEGRAM, f"linkme {code_in(ok(dispatcher, CONSOLE, 'linkme'))}")
+    ok(dispatcher, TELEGRAM, f"linkme {code_in(ok(dispatcher, CONSOLE, 'linkme'))} yes")
     ok(dispatcher, CONSOLE, "profile mission teach zorblat in Gubei")
     me = volunteers(uow)["Xia"]["id"]
     appoint_lead(uow, "research", me)
@@ -353,3 +353,24 @@ def test_forgetme_refusals_change_nothing(
     late = dispatcher.handle(CONSOLE, f"forgetme {mine}")
     assert late.error and "expired" in late.text
     assert state(dispatcher) == before
+
+
+def test_linkme_with_a_code_first_says_whose_account_it_joins_and_changes_nothing(
+    dispatcher: Dispatcher, uow: UnitOfWork
+) -> None:
+    """A code someone else made (and talked you into typing) would make your account theirs:
+    the first answer names the account and asks for a yes; only the yes links."""
+    ok(dispatcher, CONSOLE, "join")
+    ok(dispatcher, TELEGRAM, "join")
+    code = code_in(ok(dispatcher, CONSOLE, "linkme"))
+    before = state(dispatcher)
+    asked = ok(dispatcher, TELEGRAM, f"linkme {code}")
+    assert "Xia" in asked.text and "console" in asked.text
+    assert "Xia on Telegram" in asked.text  # your own volunteer here, merged into theirs
+    assert f"linkme {code} yes" in asked.text
+    assert [b.command for row in asked.buttons for b in row] == [f"linkme {code} yes"]
+    assert state(dispatcher) == before  # nothing linked, the code not used up
+    refused = dispatcher.handle(TELEGRAM, f"linkme {code} maybe")
+    assert refused.error and state(dispatcher) == before
+    ok(dispatcher, TELEGRAM, f"linkme {code} yes")
+    assert set(volunteers(uow)["Xia"]["identities"]) == {"console:x", "telegram:42"}

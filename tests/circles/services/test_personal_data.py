@@ -212,7 +212,9 @@ def test_forget_keeps_a_preference_of_someone_else(uow: UnitOfWork) -> None:
         ("parked near the park", ["Park"], "parked near the ***"),
         ("小明和邻居一起分拣", ["小明"], "***和邻居一起分拣"),
         ("as console:ann today", ["console:ann"], "as *** today"),
-        ("a b c", ["a", ""], "a b c"),  # one-letter names would mask ordinary words
+        # One-letter names are masked only standing alone and as written, not inside words.
+        ("K and k went to Kiosk", ["K", ""], "*** and k went to Kiosk"),
+        ("王：在王府井分拣", ["王"], "***：在王府井分拣"),
     ],
 )
 def test_mask_hides_names_and_identities(text: str, terms: list[str], masked: str) -> None:

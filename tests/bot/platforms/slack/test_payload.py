@@ -58,10 +58,39 @@ def test_a_button_in_the_app_home_has_no_channel() -> None:
     assert invocation.in_home and invocation.chat == "" and not invocation.in_group
 
 
-def test_on_grid_the_users_own_team_names_the_identity() -> None:
+def test_on_grid_commands_and_buttons_from_any_workspace_name_one_identity() -> None:
+    """One person on Enterprise Grid, typing in one workspace and pressing a button in another
+    (their home team elsewhere again), is one identity: the organization's."""
+    fields = command_fields("join", user="W3", response_url="r")
+    fields["enterprise_id"] = "E0ORG"
     body = block_action("roles", user="W3")
+    body["enterprise"] = {"id": "E0ORG", "name": "org"}
+    body["team"] = {"id": "T0OTHER", "domain": "other"}
     body["user"]["team_id"] = "T0HOME"
-    assert from_action(body, body["actions"][0]).identity == "slack:T0HOME:W3"
+    event = home_opened("W3")
+    event["enterprise_id"] = "E0ORG"
+    identities = {
+        from_command(fields).identity,
+        from_action(body, body["actions"][0]).identity,
+        from_home_opened(event, event["event"]).identity,
+    }
+    assert identities == {"slack:E0ORG:W3"}
+
+
+def test_a_slack_connect_guest_is_one_identity_for_commands_and_buttons() -> None:
+    """Without Grid, the workspace the payload came through names the identity, for slash
+    commands and buttons alike (a button also carries the guest's home team: not used)."""
+    command = from_command(command_fields("join", user="U5", response_url="r"))
+    body = block_action("roles", user="U5")
+    body["user"]["team_id"] = "T0GUESTHOME"
+    button = from_action(body, body["actions"][0])
+    assert command.identity == button.identity == f"slack:{TEAM}:U5"
+
+
+def test_an_organization_wide_button_without_a_team_uses_the_users() -> None:
+    body = block_action("roles", user="U6")
+    del body["team"]
+    assert from_action(body, body["actions"][0]).identity == f"slack:{TEAM}:U6"
 
 
 def test_a_button_without_a_command_is_refused() -> None:
