@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from circles.ask import AskRules
 from circles.network import Network
 
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -92,6 +93,7 @@ class Config:
     meetups: MeetupsConfig = field(default_factory=MeetupsConfig)
     kits: KitsConfig = field(default_factory=KitsConfig)
     topics: TopicsConfig = field(default_factory=TopicsConfig)
+    asks: AskRules = field(default_factory=AskRules)
     source: str = "built-in defaults"
 
 
@@ -104,6 +106,14 @@ SECTIONS: dict[str, set[str]] = {
     "meetups": {"reminders"},
     "kits": {"extra_dirs"},
     "topics": {"threshold"},
+    "asks": {
+        "escalate_urgent_after",
+        "escalate_after",
+        "nudge_after",
+        "retention",
+        "max_open",
+        "notify_max",
+    },
 }
 
 
@@ -190,6 +200,7 @@ def parse_config(text: str, env: Mapping[str, str], source: str = "<text>") -> C
         meetups=_meetups(sections["meetups"]),
         kits=_kits(sections["kits"]),
         topics=_topics(sections["topics"]),
+        asks=_asks(sections["asks"]),
         source=source,
     )
 
@@ -314,6 +325,34 @@ def _topics(section: Mapping[str, Any]) -> TopicsConfig:
     if not 1 <= threshold <= 1000:
         raise ConfigError(f"topics.threshold: {threshold} is not between 1 and 1000")
     return TopicsConfig(threshold=threshold)
+
+
+def _asks(section: Mapping[str, Any]) -> AskRules:
+    """Times as short as a minute (a trial network watches an ask escalate), counts >= 1."""
+    defaults = AskRules()
+    times: dict[str, timedelta] = {}
+    for name in ("escalate_urgent_after", "escalate_after", "nudge_after", "retention"):
+        value = section.get(name)
+        if value is None:
+            times[name] = getattr(defaults, name)
+            continue
+        times[name] = parse_duration(value, f"asks.{name}")
+        if times[name] < timedelta(minutes=1):
+            raise ConfigError(f"asks.{name}: '{value}' is shorter than one minute")
+    counts: dict[str, int] = {}
+    for name in ("max_open", "notify_max"):
+        value = section.get(name, getattr(defaults, name))
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+            raise ConfigError(f"asks.{name}: '{value}' is not a whole number from 1 to 1000")
+        counts[name] = value
+    return AskRules(
+        escalate_urgent_after=times["escalate_urgent_after"],
+        escalate_after=times["escalate_after"],
+        nudge_after=times["nudge_after"],
+        retention=times["retention"],
+        max_open=counts["max_open"],
+        notify_max=counts["notify_max"],
+    )
 
 
 def load_config(path: Path | None, env: Mapping[str, str]) -> Config:

@@ -23,6 +23,12 @@ Doc = dict[str, Any]
 INDEXES: Mapping[str, tuple[str, ...]] = {
     "volunteers": ("identities",),
     "checkins": ("volunteer",),  # mydata, forgetme and linkme find one author's check-ins
+    # Asks: by person (mydata, myasks), by status (the scheduler), and the derived keys of open
+    # asks by neighborhood and kind, so the `asks` list reads only what it may show.
+    "asks": ("asker", "helpers", "status", "open_in", "open_kind"),
+    "ask_messages": ("ask", "sender"),
+    "offers": ("person",),
+    "neighbors": ("identity",),
 }
 
 

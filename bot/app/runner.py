@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot.app.bootstrap import Runtime, control_socket_path
 from bot.app.scheduler import MeetupScheduler
 from bot.app.web import WebPortal, add_routes, build_web_app
+from bot.broadcasts.ask_message import AskDuties
 from bot.platforms.base import Platform, ServesWeb
 from bot.platforms.console.adapter import ConsolePlatform
 from bot.platforms.console.control import ControlServer
@@ -85,6 +86,7 @@ async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -
             [*started, ConsolePlatform()],
             runtime.dispatcher.catalogs.translator(language),
             config.meetups.reminders,
+            asks=AskDuties(runtime.uow, runtime.dispatcher.catalogs, config.asks),
         )
         await scheduler.start()
         print("Meetup scheduler is running.", flush=True)

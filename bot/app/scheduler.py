@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.broadcasts.announcement import send_announcements
+from bot.broadcasts.ask_message import AskDuties
 from bot.broadcasts.notice import render
 from bot.i18n import Translator
 from bot.platforms.base import Platform
@@ -48,6 +49,7 @@ from circles.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 TICK_JOB, NEXT_JOB, PRUNE_JOB = "tick", "next-due", "prune"
 SETTLE_JOB, ANNOUNCE_JOB = "settle", "announce"
+ASK_TICK_JOB, ASK_SEND_JOB = "ask-tick", "ask-send"
 
 
 class MeetupScheduler:
@@ -63,6 +65,8 @@ class MeetupScheduler:
         tick_seconds: float = 2.0,
         stop_grace: float = 10.0,
         settle_seconds: float = 60.0,
+        asks: AskDuties | None = None,
+        ask_seconds: float = 20.0,
     ) -> None:
         self.uow = uow
         self.routes = {platform.name.lower(): platform for platform in platforms}
@@ -75,6 +79,9 @@ class MeetupScheduler:
         self._scheduler: AsyncIOScheduler | None = None
         self._sending: set[asyncio.Task[None]] = set()
         self._armed_for: datetime | None = None
+        self.asks = asks
+        self.ask_seconds = ask_seconds
+        self._asking: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         # Built here, not at import or construction: it binds to the running loop.
@@ -88,6 +95,13 @@ class MeetupScheduler:
         scheduler.add_job(
             self.announce, "interval", seconds=self.tick_seconds, id=ANNOUNCE_JOB, **options
         )
+        if self.asks is not None:
+            scheduler.add_job(
+                self.ask_tick, "interval", seconds=self.ask_seconds, id=ASK_TICK_JOB, **options
+            )
+            scheduler.add_job(
+                self.ask_send, "interval", seconds=self.tick_seconds, id=ASK_SEND_JOB, **options
+            )
         scheduler.start()
         self._scheduler = scheduler
         released = release_unsent(self.uow)
@@ -95,6 +109,7 @@ class MeetupScheduler:
             log.info("%d reminders claimed before a stop had not left; sending them now", released)
         await self.wake()
         await self.settle()
+        await self.ask_tick()
 
     async def stop(self) -> None:
         """Stop ticking, then give sends already under way a moment to finish."""
@@ -181,6 +196,34 @@ class MeetupScheduler:
     async def _announce(self, taken: list[Announcement]) -> None:
         sent = await send_announcements(taken, self.routes, self.t)
         log.info("sent %d announcement messages", sent)
+
+    async def ask_tick(self) -> None:
+        """Asks' nudges, escalations and retention (issue 21), then send what they queued."""
+        if self.asks is None:
+            return
+        try:
+            self.asks.tick()
+        except Exception:
+            log.exception("the ask tick failed")
+        await self.announce()
+        await self.ask_send()
+
+    async def ask_send(self) -> None:
+        """Send the queued private messages about asks, one batch at a time, in order."""
+        if self.asks is None or (self._asking is not None and not self._asking.done()):
+            return
+        asks = self.asks
+
+        async def deliver() -> None:
+            try:
+                await asks.deliver(self.routes)
+            except Exception:
+                log.exception("sending private messages about asks failed")
+
+        task = asyncio.get_running_loop().create_task(deliver())
+        self._asking = task
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
 
     async def prune(self) -> None:
         try:

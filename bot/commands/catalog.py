@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import (
+    asks,
     chats,
     checkins,
     emergent_roles,
@@ -34,5 +35,6 @@ def build_registry() -> Registry:
             *checkins.commands(),
             *identity.commands(),
             *kits.commands(),
+            *asks.commands(),
         ]
     )

@@ -29,6 +29,9 @@ class CommandEntry(Protocol):
     @property
     def who_label(self) -> str: ...
 
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
 
 class CommandIndex(Protocol):
     """The commands a handler may look up, as the registry offers them.

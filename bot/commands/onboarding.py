@@ -43,10 +43,14 @@ def help_(ctx: CommandContext, args: Args) -> Reply:
                 error=True,
             )
         who = t("Who may use it: {who}", who=t(command.who_label))
-        return Reply(f"{command.usage}\n{t(command.summary)}\n{who}")
+        lines = [command.usage, t(command.summary), who]
+        if command.aliases:
+            lines.append(t("Also: {names}", names=" ".join(command.aliases)))
+        return Reply("\n".join(lines))
     lines = [t("Commands (send help <command> for one):")]
     for command in ctx.registry:
-        lines.append(f"{command.usage} — {t(command.summary)}")
+        names = f" ({' '.join(command.aliases)})" if command.aliases else ""
+        lines.append(f"{command.usage}{names} — {t(command.summary)}")
     return Reply("\n".join(lines))
 
 

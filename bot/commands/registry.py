@@ -64,6 +64,8 @@ class Command:
     # Every other command answers in well under a millisecond of CPU and runs on the event
     # loop, because handing work to a thread costs more than the work (bench/throughput.py).
     slow: bool = False
+    # Other names the command answers to (Chinese names: 求助 for ask); help shows them.
+    aliases: tuple[str, ...] = ()
     params: tuple[Param, ...] = field(init=False)
 
     @property
@@ -114,13 +116,19 @@ class Registry:
 
     def __init__(self, commands: list[Command]) -> None:
         self._by_name: dict[str, Command] = {}
+        self._by_alias: dict[str, Command] = {}
         for command in commands:
             if command.name in self._by_name:
                 raise ValueError(f"command {command.name} defined twice")
             self._by_name[command.name] = command
+        for command in commands:
+            for alias in command.aliases:
+                if alias in self._by_name or alias in self._by_alias:
+                    raise ValueError(f"alias {alias} of {command.name} is taken")
+                self._by_alias[alias] = command
 
     def get(self, name: str) -> Command | None:
-        return self._by_name.get(name)
+        return self._by_name.get(name) or self._by_alias.get(name)
 
     def __iter__(self) -> Iterator[Command]:
         return iter(self._by_name.values())

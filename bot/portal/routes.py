@@ -21,8 +21,10 @@ from bot.portal.page_error import PageError
 from bot.portal.pages import Pages
 from bot.portal.query import checked_query
 from bot.portal.site import Site
+from circles.ask import Ask, kind_label
 from circles.errors import N_
 from circles.model import NETWORK, Circle
+from circles.services.ask_views import ask_board
 from circles.text import pick
 from toolkits.errors import KitNotFound
 from toolkits.kit import Kit
@@ -66,6 +68,8 @@ class Portal:
     async def home(self, request: web.Request) -> web.Response:
         asked = self.ask(request)
         overview = read_overview(self.site.uow)
+        with self.site.uow.begin() as s:
+            ask_counts = ask_board(s).counts
         t = self.pages.translator(asked.lang)
         names = {c.slug: c.display_name(asked.lang) for _, c in overview.tree}
         timezone = self.site.config.network.timezone
@@ -80,6 +84,7 @@ class Portal:
             when=lambda instant, zone=timezone: when(t, instant, zone),
             holder_names=lambda role: ", ".join(overview.names.get(h, "?") for h in role.holders),
             pick=pick,
+            ask_counts=ask_counts,
         )
 
     async def map_page(self, request: web.Request) -> web.Response:
@@ -116,6 +121,24 @@ class Portal:
     async def map_events(self, request: web.Request) -> web.StreamResponse:
         self.ask(request)
         return await self.feed.stream(request)
+
+    async def asks(self, request: web.Request) -> web.Response:
+        """Open asks by neighborhood and kind, and the month's counts: no identity, no private
+        text (``ask_board`` hands out only public fields)."""
+        asked = self.ask(request)
+        with self.site.uow.begin() as s:
+            board = ask_board(s)
+        places: dict[str, list[Ask]] = {}
+        for item in board.open:
+            places.setdefault(item.neighborhood, []).append(item)
+        return self.page(
+            request,
+            asked,
+            "asks.html.j2",
+            places=places,
+            counts=board.counts,
+            kind=lambda k: pick(kind_label(k), asked.lang),
+        )
 
     async def kits(self, request: web.Request) -> web.Response:
         asked = self.ask(request)
@@ -221,6 +244,7 @@ def add_portal(app: web.Application, site: Site) -> Portal:
     app.router.add_get("/map.png", portal.map_png, name=f"{name}-map-png")
     app.router.add_get("/map/events", portal.map_events, name=f"{name}-map-events")
     app.router.add_get("/kits", portal.kits, name=f"{name}-kits")
+    app.router.add_get("/asks", portal.asks, name=f"{name}-asks")
     app.router.add_get(f"/kits/{KIT_ID}", portal.kit, name=f"{name}-kit")
     app.router.add_get(
         f"/kits/{KIT_ID}.{{fmt:pdf|html|md}}", portal.kit_download, name=f"{name}-kit-file"

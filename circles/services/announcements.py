@@ -161,7 +161,12 @@ def forget_volunteer(s: Session, volunteer_id: str) -> int:
     group) stays in the store for the others, anonymised by the other hooks, so the chats still
     hear of it, without the person. The outbox keeps no volunteer ids, only names in the text.
     """
-    terms = traces_of(s, volunteer_id)
+    return mask_queued(s, traces_of(s, volunteer_id))
+
+
+def mask_queued(s: Session, terms: list[str]) -> int:
+    """Mask ``terms`` (a person's names and identities) in every queued announcement; how many
+    changed. Also for people who are not volunteers (a neighbor who asked for help)."""
     changed = 0
     for doc in list(s.tx.all(ANNOUNCEMENTS)):
         params = doc.get("params", {})

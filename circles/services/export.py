@@ -16,11 +16,16 @@ FORMAT = "can-bot/1"
 # (``one_time_codes``) stay out on purpose: they are credentials that live ten minutes, and an
 # import must not bring a working code (or a digest to guess it from) into another store.
 FEATURE_TABLES = ("meetups", "topics", "relays", "checkins")
+# Asks and offers (issue 21): the light records of neighbors who asked without joining, the
+# neighborhoods' linked chats, opt-ins, blocks (digests) and the relayed messages still kept.
+ASK_TABLES = (
+    "neighbors", "neighborhoods", "asks", "offers", "ask_messages", "ask_watchers", "ask_blocks",
+)  # fmt: skip
 # What was already sent, and what waits to be sent: the delivery record of every reminder and
 # hand-off (claimed, sent, failed, skipped) and the queued announcements. Without them a restore
 # would remind everyone again of what they were already told, and drop what was queued.
 # (A settled proposal or a formed topic is its own state in ``circles`` and ``topics``.)
-OTHER_TABLES = (*FEATURE_TABLES, DELIVERIES, ANNOUNCEMENTS)
+OTHER_TABLES: tuple[str, ...] = (*FEATURE_TABLES, *ASK_TABLES, DELIVERIES, ANNOUNCEMENTS)
 
 
 def export_volunteer(volunteer: Volunteer) -> dict[str, Any]:

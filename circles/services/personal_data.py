@@ -14,19 +14,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from circles.actor import Actor
-from circles.errors import N_, NotFound
+from circles.errors import N_, NotFound, PermissionDenied
 from circles.services import (
     announcements,
+    ask_data,
+    asks,
     checkins,
     circle_people,
     emergent_roles,
     meetups,
+    neighborhood_chats,
     one_time_codes,
     profiles,
     relays,
     topics,
 )
 from circles.services.export import FORMAT
+from circles.services.neighbors import person_of
 from circles.services.one_time_codes import IssuedCode
 from circles.services.reminders import DELIVERIES
 from circles.unit_of_work import CIRCLES, PREFERENCES, VOLUNTEERS, Session, UnitOfWork
@@ -36,6 +40,10 @@ FORGET = "forget"
 # TinyDB's ``_meta``, is not a table of the store: no transaction can read or write it.)
 WITHOUT_PERSONAL_DATA: Mapping[str, str] = {
     DELIVERIES: "keyed by occurrence, offset and group chat; it never names a volunteer",
+    asks.SEQUENCES: "the next ask and offer numbers; no person in it",
+    asks.BLOCKS: "digests of blocked accounts, kept after forgetme so a block outlives its "
+    "subject's erasure; no name, no identity in clear",
+    neighborhood_chats.NEIGHBORHOODS: "neighborhood names and their linked group chats",
 }
 
 
@@ -79,6 +87,8 @@ def hooks() -> tuple[Hook, ...]:
              announcements.data_of, (announcements.ANNOUNCEMENTS,)),
         Hook("codes", one_time_codes.forget_volunteer, one_time_codes.merge_volunteers,
              one_time_codes.data_of, (one_time_codes.CODES,)),
+        Hook("asks", ask_data.forget_person, ask_data.merge_person, ask_data.data_of,
+             ask_data.TABLES),
         Hook("preferences", profiles.forget_preferences, profiles.merge_preferences,
              profiles.preferences_of, (PREFERENCES,)),
         Hook("volunteers", profiles.forget_volunteer, profiles.merge_volunteers, profiles.data_of,
@@ -100,15 +110,23 @@ def data_of(s: Session, volunteer_id: str) -> dict[str, list[dict[str, Any]]]:
     return {hook.name: hook.data_of(s, volunteer_id) for hook in hooks()}
 
 
+def _person_id(s: Session, identity: str) -> str:
+    """The volunteer's id, or the light record's of a neighbor who only asked or offered."""
+    person = person_of(s, identity)
+    if person is None:
+        raise PermissionDenied(N_("You have not joined yet: send join first."))
+    return person.id
+
+
 def my_data(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
     """Everything stored about the asking volunteer, shaped like the export (``can-bot/1``)."""
     with uow.begin() as s:
-        volunteer = s.require_volunteer(actor.identity)
+        person_id = _person_id(s, actor.identity)
         return {
             "format": FORMAT,
             "exported_at": s.now.isoformat().replace("+00:00", "Z"),
             "network": {"name": s.network.name},
-            **data_of(s, volunteer.id),
+            **data_of(s, person_id),
         }
 
 
@@ -124,9 +142,9 @@ class ForgetRequest:
 def request_forget(uow: UnitOfWork, actor: Actor) -> ForgetRequest:
     """A one-time code that confirms ``forgetme``; nothing is erased yet."""
     with uow.begin() as s:
-        volunteer = s.require_volunteer(actor.identity)
-        data = data_of(s, volunteer.id)
-        issued = one_time_codes.issue(s, volunteer.id, actor.identity, FORGET)
+        person_id = _person_id(s, actor.identity)
+        data = data_of(s, person_id)
+        issued = one_time_codes.issue(s, person_id, actor.identity, FORGET)
         s.commit()
     roles = sum(len(c["roles"]) for c in data["circles"])
     return ForgetRequest(issued, roles, len(data["checkins"]))
@@ -135,12 +153,12 @@ def request_forget(uow: UnitOfWork, actor: Actor) -> ForgetRequest:
 def forget_me(uow: UnitOfWork, actor: Actor, code: str) -> None:
     """Erase the asking volunteer everywhere, if ``code`` is their live confirmation code."""
     with uow.begin() as s:
-        volunteer = s.require_volunteer(actor.identity)
+        person_id = _person_id(s, actor.identity)
         confirmation = one_time_codes.redeem(s, code, FORGET)
-        if confirmation.volunteer != volunteer.id:
+        if confirmation.volunteer != person_id:
             # Someone else's code: say no more than for a code that never existed.
             raise NotFound(N_("That code is unknown or has been used already."))
-        forget_volunteer(s, volunteer.id)
+        forget_volunteer(s, person_id)
         s.commit()
     # Past versions of the erased documents may still sit in the store's journal.
     uow.store.compact()

@@ -19,6 +19,7 @@ from tests.bot.platforms.contract import (
     ALICE,
     BOB,
     START,
+    WAIT,
     PlatformContract,
     Shown,
     contract_network,
@@ -84,7 +85,9 @@ class SlackDriver:
         key = f"k{next(self._keys)}"
         status, _ = await post(self.url, body_for(self.fake.response_url(key)))
         assert status == 200
-        answer = await self.fake.wait_for("response", lambda c: c.path.endswith(f"/{key}"))
+        answer = await self.fake.wait_for(
+            "response", lambda c: c.path.endswith(f"/{key}"), timeout=WAIT
+        )
         return answer.params
 
     async def say(self, user: str, line: str, *, in_group: bool = False) -> Shown:
