@@ -372,3 +372,63 @@ def wait_for_database(url: str, timeout: float) -> bool:
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.2)
+
+
+class LeaderLock:
+    """The leader's session advisory lock, on a connection of its own (not from the pool).
+
+    The lock lives as long as the session: a leader killed with -9 closes its socket and the
+    server frees the lock at once; a leader whose host is cut off is dropped by the server's
+    TCP keepalives within seconds (set below), and sees its own connection fail as fast
+    (``tcp_user_timeout``), so it stops leading before a successor can start.
+    """
+
+    def __init__(self, url: str, *, key: int = LEADER_LOCK) -> None:
+        self._url = url
+        self._key = key
+        self._conn: psycopg.Connection[Any] | None = None
+
+    def try_acquire(self) -> bool:
+        """Take the lock if nobody holds it; False when another replica leads or no database."""
+        try:
+            if self._conn is None or self._conn.closed:
+                self._conn = psycopg.connect(
+                    self._url,
+                    autocommit=True,
+                    connect_timeout=CONNECT_TIMEOUT,
+                    keepalives=1,
+                    keepalives_idle=2,
+                    keepalives_interval=1,
+                    keepalives_count=2,
+                    tcp_user_timeout=3000,
+                    options="-c tcp_keepalives_idle=2 -c tcp_keepalives_interval=1 "
+                    "-c tcp_keepalives_count=2 -c statement_timeout=3000",
+                )
+            row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self._key,)).fetchone()
+            return bool(row and row[0])
+        except psycopg.Error:
+            self.release()
+            return False
+
+    def held(self) -> bool:
+        """Whether this session still holds the lock (the database answers and says so)."""
+        if self._conn is None or self._conn.closed:
+            return False
+        try:
+            row = self._conn.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND pid = pg_backend_pid() AND classid::bigint = %s AND objid::bigint = %s "
+                "AND objsubid = 1",
+                (self._key >> 32, self._key & 0xFFFFFFFF),
+            ).fetchone()
+            return bool(row and row[0])
+        except psycopg.Error:
+            self.release()
+            return False
+
+    def release(self) -> None:
+        """Give the lock up by ending the session (a lost session has given it up already)."""
+        if self._conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()
+            self._conn = None
