@@ -201,7 +201,6 @@ class PostgresStore:
             min_size=1,
             max_size=max_connections,
             timeout=POOL_TIMEOUT,
-            check=psycopg_pool.ConnectionPool.check_connection,
             kwargs={"connect_timeout": CONNECT_TIMEOUT},
             open=False,
             name="canbot",
@@ -216,13 +215,27 @@ class PostgresStore:
             if revision > self._version:
                 self._version = revision
 
+    def _locked_connection(self) -> psycopg.Connection[Any]:
+        """A pooled connection inside a transaction that holds TX_LOCK.
+
+        The lock statement doubles as the liveness check (no extra round trip): a connection
+        the server dropped (a restart, an outage) fails here before anything was done, so it is
+        thrown away and the next one tried, up to the pool's size, then StoreUnavailable.
+        """
+        for _ in range(self._pool.max_size + 1):
+            with unavailable_on_connection_errors():
+                conn = self._pool.getconn()
+            try:
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (TX_LOCK,))
+                return conn
+            except psycopg.OperationalError:
+                self._pool.putconn(conn)  # closed or broken: the pool discards it
+        raise StoreUnavailable()
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[PostgresTransaction]:
-        with unavailable_on_connection_errors():
-            conn = self._pool.getconn()
+        conn = self._locked_connection()
         try:
-            with unavailable_on_connection_errors():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (TX_LOCK,))
             tx = PostgresTransaction(self, conn)
             yield tx
         finally:
