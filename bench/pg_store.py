@@ -80,9 +80,7 @@ def main() -> None:
             print(measure(f"{base}/{name}", size), flush=True)
         finally:
             with psycopg.connect(SERVER, autocommit=True) as admin:
-                admin.execute(
-                    sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name))
-                )
+                admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 if __name__ == "__main__":
