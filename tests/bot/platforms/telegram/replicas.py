@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import re
 from contextlib import AsyncExitStack
@@ -89,11 +88,3 @@ class Spread:
 def next_minute_after(delay: timedelta) -> datetime:
     moment = datetime.now(UTC) + delay
     return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
-
-
-async def wait_until(condition: Any, timeout: float, what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.1)
