@@ -29,9 +29,26 @@ class ConfigError(Exception):
     """A config problem, as one line that names the key."""
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
 @dataclass(frozen=True)
 class StorageConfig:
     url: str = "tinydb://./data/can.json"
+    max_connections: int = 10  # per replica, PostgreSQL only
+
+    @property
+    def shown(self) -> str:
+        """The URL as it may be printed or logged: a postgresql:// password is left out."""
+        scheme, sep, rest = self.url.partition("://")
+        credentials, at, host = rest.rpartition("@")
+        if not (sep and at) or scheme == "tinydb":
+            return self.url
+        return f"{scheme}{sep}{credentials.partition(':')[0]}@{host}"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith(POSTGRES_SCHEMES)
 
 
 @dataclass(frozen=True)
@@ -99,7 +116,7 @@ class Config:
 
 SECTIONS: dict[str, set[str]] = {
     "network": {"name", "timezone", "language", "admins"},
-    "storage": {"url"},
+    "storage": {"url", "max_connections"},
     "telegram": {"token", "base_url", "mode", "webhook_url", "secret_token", "listen", "port"},
     "slack": {"bot_token", "app_token", "signing_secret", "api_base_url"},
     "web": {"host", "port", "public_url"},
@@ -233,9 +250,21 @@ def _network(section: Mapping[str, Any]) -> Network:
 
 def _storage(section: Mapping[str, Any]) -> StorageConfig:
     url = _text(section, "url", "storage", StorageConfig.url)
+    connections = section.get("max_connections", StorageConfig.max_connections)
+    whole = isinstance(connections, int) and not isinstance(connections, bool)
+    if not whole or not 1 <= connections <= 100:
+        raise ConfigError("storage.max_connections: must be a whole number from 1 to 100")
+    config = StorageConfig(url=url, max_connections=connections)
+    if config.is_postgres:
+        if not url.partition("://")[2].strip("/"):
+            raise ConfigError("storage.url: a postgresql:// URL needs a host and a database")
+        return config
     if not (url.startswith("tinydb://") and len(url) > len("tinydb://")) and url != "memory://":
-        raise ConfigError(f"storage.url: '{url}' is not supported (use tinydb://PATH or memory://)")
-    return StorageConfig(url=url)
+        raise ConfigError(
+            f"storage.url: '{config.shown}' is not supported "
+            "(use tinydb://PATH, postgresql://USER@HOST/DB or memory://)"
+        )
+    return config
 
 
 def _telegram(section: Mapping[str, Any]) -> TelegramConfig:

@@ -6,6 +6,7 @@ CanError
 ├── Conflict            the request contradicts the current state (role full, already a member)
 ├── PermissionDenied    the actor may not do this
 └── StoreError          the store cannot be opened or written (never shown with internals)
+    └── StoreUnavailable  the database does not answer for now: try again in a moment
 
 A message is an English template with ``{placeholders}``; the bot layer translates the template
 through its catalogs and fills in ``params``. The domain never formats for a language itself.
@@ -46,3 +47,10 @@ class PermissionDenied(CanError):
 
 class StoreError(CanError):
     """The store cannot be opened, locked or written."""
+
+
+class StoreUnavailable(StoreError):
+    """The database does not answer right now; the request changed nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("The database is not answering; please try again in a moment."))

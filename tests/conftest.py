@@ -77,3 +77,12 @@ def say(dispatcher: Dispatcher) -> Say:
         return dispatcher.handle(Actor(identity=f"console:{who}", name=who), line)
 
     return run
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database (CANBOT_TEST_POSTGRES's server) for one test, then dropped."""
+    from tests.postgres_server import fresh_database
+
+    with fresh_database() as url:
+        yield url

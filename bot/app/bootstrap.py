@@ -15,6 +15,7 @@ from circles.ports import DocumentStore
 from circles.services.network_setup import ensure_seeded
 from circles.storage.key_file import key_path, load_or_create_key
 from circles.storage.memory import MemoryStore
+from circles.storage.postgres import PostgresStore
 from circles.storage.tinydb import TinyDBStore
 from circles.unit_of_work import UnitOfWork
 from toolkits.catalog import load_catalog
@@ -35,6 +36,8 @@ def control_socket_path(config: Config) -> Path | None:
 
 
 def open_store(config: Config) -> DocumentStore:
+    if config.storage.is_postgres:
+        return PostgresStore(config.storage.url, max_connections=config.storage.max_connections)
     path = store_path(config)
     return TinyDBStore(path) if path else MemoryStore()
 
@@ -71,6 +74,8 @@ def build_runtime(config: Config, *, clock: Clock | None = None, seed: bool = Tr
         kits = load_catalog(config.kits.extra_dirs)
         press = KitPress(kits, config.web.public_url)
         dispatcher = Dispatcher(build_registry(), uow, Catalogs(), config, kits, press)
+        # Every use case is a few network round trips on PostgreSQL: none runs on the loop.
+        dispatcher.offload_all = isinstance(store, PostgresStore)
     except BaseException:
         store.close()
         raise

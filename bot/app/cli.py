@@ -66,7 +66,7 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
 
     runtime = build_runtime(config)
     try:
-        print(f"canbot {__version__}: network {config.network.name}, store {config.storage.url}")
+        print(f"canbot {__version__}: network {config.network.name}, store {config.storage.shown}")
         asyncio.run(serve(runtime))
     finally:
         runtime.close()
@@ -136,7 +136,7 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
         volunteers, circles = import_network(runtime.uow, data)
     finally:
         runtime.close()
-    print(f"Imported {volunteers} volunteers and {circles} circles into {config.storage.url}.")
+    print(f"Imported {volunteers} volunteers and {circles} circles into {config.storage.shown}.")
     return 0
 
 
@@ -147,7 +147,7 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
         f"network: {config.network.name}, {config.network.timezone}, "
         f"language {config.network.language}, {len(config.network.admins)} admin(s)"
     )
-    print(f"store: {config.storage.url}")
+    print(f"store: {config.storage.shown}")
     store_ok = check_store(config, args.config)
     print(
         f"web portal: http://{config.web.host}:{config.web.port} (links: {config.web.public_url})"

@@ -8,11 +8,9 @@ import signal
 from collections.abc import Sequence
 
 from bot.app.bootstrap import Runtime, control_socket_path
-from bot.app.scheduler import MeetupScheduler
+from bot.app.leader import LeaderDuties, leadership_for
 from bot.app.web import WebPortal, add_routes, build_web_app
-from bot.broadcasts.ask_message import AskDuties
-from bot.platforms.base import Platform, ServesWeb
-from bot.platforms.console.adapter import ConsolePlatform
+from bot.platforms.base import Leads, Platform, ServesWeb
 from bot.platforms.console.control import ControlServer
 from bot.platforms.slack.adapter import SlackPlatform
 from bot.platforms.telegram.adapter import TelegramPlatform
@@ -51,9 +49,9 @@ async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     started: list[Platform] = []
-    scheduler: MeetupScheduler | None = None
+    leadership = leadership_for(runtime)
     # Built before anything starts: routes must be mounted before the portal listens.
-    web_app = build_web_app(runtime.uow, portal_site(runtime))
+    web_app = build_web_app(runtime.uow, portal_site(runtime), leadership=leadership)
     platforms = build_platforms(runtime) if platforms is None else platforms
     for platform in platforms:
         if isinstance(platform, ServesWeb):
@@ -68,6 +66,9 @@ async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -
         port = await portal.start()
         print(f"Web portal on http://{config.web.host}:{port}", flush=True)
         for platform in platforms:
+            if isinstance(platform, Leads):
+                # Leader work waits for the election (at once on an embedded store).
+                platform.leads_at_start = False
             await platform.start()
             started.append(platform)
             print(f"{platform.name} is connected.", flush=True)
@@ -78,24 +79,13 @@ async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -
                 "talk to the bot with: canbot chat --as yourname",
                 flush=True,
             )
-        language = config.network.language
-        # Console rooms (`canbot chat --room`) are linked like groups; their broadcasts are
-        # written to this terminal.
-        scheduler = MeetupScheduler(
-            runtime.uow,
-            [*started, ConsolePlatform()],
-            runtime.dispatcher.catalogs.translator(language),
-            config.meetups.reminders,
-            asks=AskDuties(runtime.uow, runtime.dispatcher.catalogs, config.asks),
-        )
-        await scheduler.start()
-        print("Meetup scheduler is running.", flush=True)
+        duties = LeaderDuties(runtime, started)
+        await leadership.start(duties.start, duties.stop)
         print("canbot is running; Ctrl+C stops it.", flush=True)
         await stop.wait()
         print("Stopping...", flush=True)
     finally:
-        if scheduler is not None:
-            await scheduler.stop()
+        await leadership.stop()
         for platform in reversed(started):
             try:
                 await platform.stop()

@@ -253,7 +253,7 @@ class MeetupScheduler:
             await platform.send(
                 notice.chat,
                 render(self.t, notice),
-                departing=lambda: mark_departing(self.uow, notice.key),
+                departing=lambda: mark_departing(self.uow, notice.key, notice.claim),
             )
         except Exception as exc:
             # Not retried: the chat may have got it (a timeout after delivery), and a

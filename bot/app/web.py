@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -15,22 +16,35 @@ from bot.portal.routes import add_portal
 from bot.portal.site import Site
 from circles.unit_of_work import UnitOfWork
 
+if TYPE_CHECKING:
+    from bot.app.leader import Leadership
 
-def build_web_app(uow: UnitOfWork, site: Site | None = None) -> web.Application:
+
+def build_web_app(
+    uow: UnitOfWork, site: Site | None = None, *, leadership: Leadership | None = None
+) -> web.Application:
     """The health check and calendar feeds, plus the portal's pages when ``site`` is given."""
     app = web.Application(client_max_size=1024 * 1024)
 
+    def count_volunteers() -> int:
+        with uow.begin() as s:
+            return s.volunteers.count()
+
     async def healthz(request: web.Request) -> web.Response:
         try:
-            with uow.begin() as s:
-                volunteers = s.volunteers.count()
+            # In a worker thread: on PostgreSQL a database that went away may take seconds
+            # to say so, and the loop must keep answering meanwhile.
+            volunteers = await asyncio.to_thread(count_volunteers)
             store = "ok"
         except Exception:
             volunteers, store = -1, "error"
         status = 200 if store == "ok" else 503
-        return web.json_response(
-            {"status": store, "version": __version__, "volunteers": volunteers}, status=status
-        )
+        body: dict[str, object] = {"status": store, "version": __version__}
+        body["volunteers"] = volunteers
+        body["database"] = "ok" if store == "ok" else "unreachable"
+        if leadership is not None:
+            body["role"] = leadership.role  # leader or follower (docs/deploy.md)
+        return web.json_response(body, status=status)
 
     app.router.add_get("/healthz", healthz)
     add_calendar_routes(app, uow)

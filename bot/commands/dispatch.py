@@ -14,7 +14,7 @@ from bot.i18n import Catalogs, Translator
 from bot.kit_press import KitPress
 from bot.reply import Reply
 from circles.actor import Actor
-from circles.errors import CanError
+from circles.errors import CanError, StoreUnavailable
 from circles.services.membership import language_of
 from circles.unit_of_work import UnitOfWork
 from toolkits.catalog import Catalog
@@ -45,13 +45,16 @@ class Dispatcher:
         self.kit_press = kit_press or KitPress(self.kits, config.web.public_url)
         # The circle map drawn once per revision and language, for `map` and the portal.
         self.map_drawings = MapDrawings(catalogs, config.network.name)
+        # True when the store blocks on a network (PostgreSQL): then every command runs in a
+        # worker thread, so one chat's round trips never stall the loop for the others.
+        self.offload_all = False
 
     def translator_for(self, actor: Actor) -> Translator:
         return self.catalogs.translator(language_of(self.uow, actor))
 
     async def answer(self, actor: Actor, line: str) -> Reply:
         """``handle`` for an event loop: slow commands in a worker thread, the rest right here."""
-        if self.is_slow(line):
+        if self.offload_all or self.is_slow(line):
             return await asyncio.get_running_loop().run_in_executor(None, self.handle, actor, line)
         return self.handle(actor, line)
 
@@ -64,15 +67,25 @@ class Dispatcher:
         """Never raises: every outcome, including our own bugs, is an answer to the user."""
         try:
             t = self.translator_for(actor)
+        except StoreUnavailable:
+            t = self.catalogs.translator(self.fallback_language(actor))
         except Exception:
             log.exception("could not choose a reply language")
-            t = self.catalogs.translator(self.config.network.language)
+            t = self.catalogs.translator(self.fallback_language(actor))
         try:
             return self._handle(actor, line, t)
+        except StoreUnavailable as error:
+            # The database is away for a moment: a short answer, no traceback, nothing changed.
+            return Reply(t(error.message), error=True)
         except Exception as exc:
             # The edge: log the failure (type and place, never the user's text or identity).
             log.exception("command failed with %s", type(exc).__name__)
             return Reply(t("Something went wrong on our side; please try again."), error=True)
+
+    def fallback_language(self, actor: Actor) -> str:
+        """The platform's hint, else the network's: what is left when the store cannot say."""
+        hint = actor.language_hint.lower()[:2]
+        return hint if hint in self.catalogs.languages else self.config.network.language
 
     def _handle(self, actor: Actor, line: str, t: Translator) -> Reply:
         line = line.strip()
@@ -109,6 +122,8 @@ class Dispatcher:
             if command.who in (Who.VOLUNTEER, Who.MEMBER, Who.LEAD):
                 self._require_volunteer(actor)
             return command.handler(context, args)
+        except StoreUnavailable:
+            raise  # answered in handle(), without a usage line: the command was right
         except CanError as error:
             return self.refusal(t, error, command)
 

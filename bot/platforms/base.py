@@ -59,3 +59,18 @@ class ServesWeb(Protocol):
     def web_routes(self) -> list[web.RouteDef]:
         """Routes to mount on the portal before it starts (none when not needed)."""
         ...
+
+
+@runtime_checkable
+class Leads(Protocol):
+    """A platform with work only the leading replica may do (Telegram: the command menu and
+    polling, since Telegram serves updates to one poller)."""
+
+    name: str
+    leads_at_start: bool  # start() does the leader work too (False: wait for lead())
+
+    async def lead(self) -> None:
+        """Start the leader-only work (called once this replica leads)."""
+
+    async def follow(self) -> None:
+        """Stop it again (leadership lost or the process stopping)."""

@@ -21,11 +21,13 @@ Occurrence ids: ``<meetup>@<YYYY-MM-DD>`` for meetups, ``<relay>#<slot>`` for re
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
+from circles.errors import N_, Conflict
 from circles.meetup import Meetup, Occurrence
 from circles.relay import Relay
 from circles.services import topics
@@ -84,6 +86,7 @@ class Notice:
     chat: str
     due: datetime
     what: MeetupNotice | RelayNotice
+    claim: str = ""  # the token of the tick that claimed it (see mark_departing)
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,7 @@ def run_tick(
     """
     notices: list[Notice] = []
     coming: list[datetime] = []
+    claim = secrets.token_hex(8)
     with uow.begin() as s:
         now = s.now
         pending: dict[tuple[str, str], list[_Event]] = {}
@@ -245,8 +249,8 @@ def run_tick(
             for event in events:
                 key = delivery_key(event.occurrence, event.offset, chat)
                 if event is chosen:
-                    _record(s, key, event, chat, CLAIMED, now)
-                    notices.append(Notice(key, chat, event.due, _notice(s, event, topic)))
+                    _record(s, key, event, chat, CLAIMED, now, claim=claim)
+                    notices.append(Notice(key, chat, event.due, _notice(s, event, topic), claim))
                 else:
                     reason = "superseded" if event.deadline > now else "too late"
                     _record(s, key, event, chat, SKIPPED, now, reason)
@@ -290,7 +294,15 @@ def next_due(
 
 
 def _record(
-    s: Session, key: str, event: _Event, chat: str, state: str, now: datetime, note: str = ""
+    s: Session,
+    key: str,
+    event: _Event,
+    chat: str,
+    state: str,
+    now: datetime,
+    note: str = "",
+    *,
+    claim: str = "",
 ) -> None:
     s.tx.put(
         DELIVERIES,
@@ -304,14 +316,22 @@ def _record(
             "state": state,
             "at": now.isoformat(),
             "note": note,
+            "claim": claim,
         },
     )
 
 
-def mark_departing(uow: UnitOfWork, key: str) -> None:
-    """The notice is leaving now: from here on it may arrive, so it is never claimed again."""
+def mark_departing(uow: UnitOfWork, key: str, claim: str = "") -> None:
+    """The notice is leaving now: from here on it may arrive, so it is never claimed again.
+
+    Raises ``Conflict`` (and the send is dropped) when the record now belongs to another
+    claim: with several replicas, a leader that lost its lock may still hold notices that the
+    new leader released and claimed again; only the current claim may send.
+    """
     with uow.begin() as s:
         doc = s.tx.get(DELIVERIES, key)
+        if doc is not None and doc.get("claim", "") != claim:
+            raise Conflict(N_("This reminder was claimed again by another run."))
         if doc is not None and doc["state"] == CLAIMED:
             s.tx.put(DELIVERIES, key, {**doc, "state": DEPARTING, "at": s.now.isoformat()})
             s.commit()

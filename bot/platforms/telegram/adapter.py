@@ -137,6 +137,9 @@ class TelegramPlatform:
         self._webhook_socket: socket.socket | None = None
         self.username = ""
         self.webhook_port: int | None = None
+        # Whether start() does the leader's work too (the menu; polling). One process on an
+        # embedded store always does; replicas on PostgreSQL leave it to lead()/follow().
+        self.leads_at_start = True
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -155,18 +158,33 @@ class TelegramPlatform:
             await self._initialize(app)
             self._app = app
             self.username = app.bot.username
-            await self._set_menu()
             if self._config.mode == "webhook":
                 await self._start_webhook(app)
-            else:
-                await self._updater(app).start_polling(
-                    timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
-                )
             await app.start()
+            if self.leads_at_start:
+                await self.lead()
         except BaseException:
             await self.stop()  # the runner only stops what started
             raise
         log.info("Telegram bot @%s is up (%s mode)", self.username, self._config.mode)
+
+    async def lead(self) -> None:
+        """The leader's part: the command menu, and in polling mode the polling (Telegram
+        serves updates to one poller only; a second would make both fail with 409)."""
+        app = self._require_app()
+        await self._set_menu()
+        if self._config.mode != "webhook" and not self._updater(app).running:
+            await self._updater(app).start_polling(
+                timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
+            )
+
+    async def follow(self) -> None:
+        """Leadership lost: stop polling (webhook updates keep arriving at every replica)."""
+        app = self._app
+        if app is not None and self._config.mode != "webhook":
+            updater = self._updater(app)
+            if updater.running:
+                await updater.stop()
 
     async def _initialize(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Ask the Bot API who we are; a refusal becomes one clear line without the token."""

@@ -356,11 +356,12 @@ def test_forgetme_refusals_change_nothing(
 
 
 def test_linkme_with_a_code_first_says_whose_account_it_joins_and_changes_nothing(
-    dispatcher: Dispatcher, uow: UnitOfWork
+    dispatcher: Dispatcher, uow: UnitOfWork, clock: FixedClock
 ) -> None:
     """A code someone else made (and talked you into typing) would make your account theirs:
     the first answer names the account and asks for a yes; only the yes links."""
     ok(dispatcher, CONSOLE, "join")
+    clock.advance(timedelta(minutes=1))  # the one who joined first keeps their volunteer
     ok(dispatcher, TELEGRAM, "join")
     code = code_in(ok(dispatcher, CONSOLE, "linkme"))
     before = state(dispatcher)
