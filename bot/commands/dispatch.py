@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import unicodedata
+from dataclasses import replace
 
 from bot.circle_map.drawings import MapDrawings
+from bot.commands.choices import choice_buttons
 from bot.commands.context import CommandContext
-from bot.commands.registry import Command, Registry, Who
+from bot.commands.registry import Args, Command, Registry, Who
 from bot.config import Config
 from bot.i18n import Catalogs, Translator
 from bot.kit_press import KitPress
 from bot.reply import Reply
 from circles.actor import Actor
-from circles.errors import CanError
+from circles.errors import Ambiguous, CanError, Invalid
+from circles.separator import first_word, shown
 from circles.services.membership import language_of
 from circles.unit_of_work import UnitOfWork
 from toolkits.catalog import Catalog
@@ -56,7 +59,7 @@ class Dispatcher:
         return self.handle(actor, line)
 
     def is_slow(self, line: str) -> bool:
-        name = line.strip().removeprefix("/").partition(" ")[0]
+        name = first_word(line.strip().removeprefix("/"))[0]
         command = self.registry.get(unicodedata.normalize("NFKC", name).lower())
         return command is not None and command.slow
 
@@ -75,7 +78,7 @@ class Dispatcher:
             return Reply(t("Something went wrong on our side; please try again."), error=True)
 
     def _handle(self, actor: Actor, line: str, t: Translator) -> Reply:
-        line = line.strip()
+        line = line.strip().lstrip("\ufeff")
         if line.startswith("/"):
             line = line[1:]
         if not line:
@@ -85,12 +88,12 @@ class Dispatcher:
                 t("That message is too long (at most {limit} characters).", limit=MAX_LINE),
                 error=True,
             )
-        name, _, rest = line.partition(" ")
-        name = unicodedata.normalize("NFKC", name).lower()
-        command = self.registry.get(name)
+        typed, rest = first_word(line)
+        command = self.registry.get(unicodedata.normalize("NFKC", typed).lower())
         if command is None:
+            # Echo the word as typed, invisible characters named, never a look-alike of it.
             return Reply(
-                t("Unknown command '{name}'. Send help for the list.", name=name[:30]),
+                t("Unknown command '{name}'. Send help for the list.", name=shown(typed, 30)),
                 error=True,
             )
         context = CommandContext(
@@ -104,11 +107,15 @@ class Dispatcher:
             kit_press=self.kit_press,
             map_drawings=self.map_drawings,
         )
+        args: Args = {}
         try:
             args = command.parse(rest.replace("\n", " "))
             if command.who in (Who.VOLUNTEER, Who.MEMBER, Who.LEAD):
                 self._require_volunteer(actor)
             return command.handler(context, args)
+        except Ambiguous as error:
+            reply = self.refusal(t, error)
+            return replace(reply, buttons=choice_buttons(t, error, command, args))
         except CanError as error:
             return self.refusal(t, error, command)
 
@@ -123,6 +130,8 @@ class Dispatcher:
             k: t(v) if k == "field" and isinstance(v, str) else v for k, v in error.params.items()
         }
         text = t(error.message, **params)
-        if command is not None:
+        # The usage helps only when the line was typed wrong; not after "you already back
+        # topic 2" or "you have not joined yet", which a usage line would only confuse.
+        if command is not None and isinstance(error, Invalid):
             text += "\n" + t("Usage: {usage}", usage=command.usage)
         return Reply(text, error=True)

@@ -21,6 +21,7 @@ from circles.errors import N_, Conflict, PermissionDenied
 from circles.masking import mask_localized, traces_of
 from circles.model import ACTIVE, PROPOSED, Circle, Role, Volunteer
 from circles.services.announcements import announce
+from circles.services.lookup import find_circle
 from circles.services.roles import find_role
 from circles.text import clean
 from circles.text import slug as check_slug
@@ -91,7 +92,7 @@ def propose_role(
     """A member proposes a role; it is announced in the circle's chats."""
     with uow.begin() as s:
         volunteer = s.require_volunteer(actor.identity)
-        circle = s.circles.require(check_slug(circle_slug, field="circle"))
+        circle = find_circle(s, circle_slug)
         slug = check_slug(role_slug, field="role")
         name, purpose = split_name_purpose(text)
         _require_member(s, volunteer, circle)
@@ -210,10 +211,7 @@ class PendingProposal:
 def pending_proposals(uow: UnitOfWork, circle_slug: str = "") -> list[PendingProposal]:
     """Proposed roles (of one circle, or all), oldest first."""
     with uow.begin() as s:
-        if circle_slug:
-            circles = [s.circles.require(check_slug(circle_slug, field="circle"))]
-        else:
-            circles = s.circles.all()
+        circles = [find_circle(s, circle_slug)] if circle_slug else s.circles.all()
         found = []
         for circle in circles:
             for role in circle.roles:
