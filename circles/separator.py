@@ -13,11 +13,14 @@ import unicodedata
 # Every Unicode space (str.split() knows them all) plus the zero-width space, which phone
 # keyboards and copy-paste slip in between words, and the byte-order mark at a line's start.
 _INVISIBLE_SPACES = "\u200b\ufeff"
+# For parsers that take a list of space characters (shlex): every one str.split() cuts at.
+UNICODE_SPACES = "".join(chr(c) for c in range(0x80, 0x3001) if chr(c).isspace()) + "\u200b"
 _WORD_BREAK = re.compile(rf"[\s{_INVISIBLE_SPACES}]+")
 # Full-width marks and their ASCII forms; 、 is a comma in a list.
 _MARKS = str.maketrans({"，": ",", "：": ":", "；": ";", "、": ",", "＝": "=", "／": "/"})
-# Where a list is typed (skills, days, roles, buildings), any of these separates its items.
-_LIST_BREAK = re.compile(r"[,;，；、]+")
+# Where a list is typed (skills, days, roles), a comma separates its items; 、 is the comma a
+# Chinese list is written with. (No list here takes ';', so neither does it take '；'.)
+_LIST_BREAK = re.compile(r"[,，、]+")
 
 
 def words(text: str, maxsplit: int = -1) -> list[str]:
@@ -42,7 +45,7 @@ def ascii_marks(word: str) -> str:
 
 
 def items(text: str) -> list[str]:
-    """The items of a typed list (``a, b、c；d``), stripped, empty ones dropped."""
+    """The items of a typed list (``a, b、c，d``), stripped, empty ones dropped."""
     return [part.strip() for part in _LIST_BREAK.split(text) if part.strip()]
 
 

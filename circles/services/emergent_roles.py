@@ -206,11 +206,17 @@ class PendingProposal:
     role: Role
     stands_at: datetime | None  # None while objections hold it for a lead
     names: dict[str, str]
+    # What the reader may do with it, so a button offers only that (set when a reader is named).
+    may_accept: bool = False
+    may_object: bool = False
 
 
-def pending_proposals(uow: UnitOfWork, circle_slug: str = "") -> list[PendingProposal]:
-    """Proposed roles (of one circle, or all), oldest first."""
+def pending_proposals(
+    uow: UnitOfWork, circle_slug: str = "", reader: Actor | None = None
+) -> list[PendingProposal]:
+    """Proposed roles (of one circle, or all), oldest first; what ``reader`` may do with each."""
     with uow.begin() as s:
+        viewer = s.volunteers.by_identity(reader.identity) if reader is not None else None
         circles = [find_circle(s, circle_slug)] if circle_slug else s.circles.all()
         found = []
         for circle in circles:
@@ -219,7 +225,17 @@ def pending_proposals(uow: UnitOfWork, circle_slug: str = "") -> list[PendingPro
                     continue
                 ids = [role.proposed_by, *role.objections]
                 names = {i: s.volunteers.name_of(i) for i in ids if i}
-                found.append(PendingProposal(circle, role, stands_at(role), names))
+                lead = viewer is not None and _may_lead(s, viewer, circle)
+                member = viewer is not None and (lead or viewer.id in circle.members)
+                may_object = (
+                    member
+                    and viewer is not None
+                    and viewer.id != role.proposed_by
+                    and viewer.id not in role.objections
+                )
+                found.append(
+                    PendingProposal(circle, role, stands_at(role), names, lead, may_object)
+                )
     return sorted(found, key=lambda p: p.role.proposed_at.isoformat() if p.role.proposed_at else "")
 
 

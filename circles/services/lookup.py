@@ -17,7 +17,7 @@ from circles.errors import N_, Ambiguous, Invalid, NotFound
 from circles.meetup import Meetup
 from circles.model import Circle, Role
 from circles.text import Localized
-from circles.unit_of_work import Session
+from circles.unit_of_work import Session, UnitOfWork
 
 T = TypeVar("T")
 # A name typed longer than this is no name we hold; it is only echoed, shortened.
@@ -75,6 +75,12 @@ def find_circle(s: Session, typed: str) -> Circle:
     if found:
         raise ambiguous(typed, [(c.slug, c.name) for c in sorted(found, key=lambda c: c.slug)])
     raise NotFound(N_("There is no circle '{circle}'."), circle=typed[:40])
+
+
+def circle_slug(uow: UnitOfWork, typed: str) -> str:
+    """The slug of the circle ``typed`` names (``研发圈`` -> ``research``), or NotFound."""
+    with uow.begin() as s:
+        return find_circle(s, typed).slug
 
 
 def find_role(s: Session, typed: str) -> tuple[Circle, Role]:

@@ -141,7 +141,7 @@ def upcoming(
     """Sessions not yet begun within ``horizon``, soonest first (of one circle, or all)."""
     with uow.begin() as s:
         if circle:
-            find_circle(s, circle)
+            circle = find_circle(s, circle).slug
         meetups = [m for m in all_meetups(s) if not circle or m.circle == circle]
         return sessions_of(meetups, s.now, horizon)[:limit]
 
@@ -228,7 +228,7 @@ def calendar_meetups(uow: UnitOfWork, circle: str = "") -> list[Meetup]:
     """The active meetups a calendar feed shows (of one circle, or all)."""
     with uow.begin() as s:
         if circle:
-            find_circle(s, circle)
+            circle = find_circle(s, circle).slug
         return [m for m in all_meetups(s) if m.active and (not circle or m.circle == circle)]
 
 
