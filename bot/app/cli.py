@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import logging
 import os
@@ -13,7 +14,8 @@ from typing import Any
 
 from bot import __version__
 from bot.app.bootstrap import Runtime, build_runtime, control_socket_path
-from bot.config import Config, ConfigError, format_duration, load_config
+from bot.app.ports import busy_port_line, in_use_line
+from bot.config import Config, ConfigError, format_duration, load_config, loopback_warning
 from bot.platforms.console.adapter import FILES_FOLDER, FileShelf, chat_loop
 from bot.platforms.console.control import BotGone, ControlClient, console_actor
 from circles.errors import CanError
@@ -64,10 +66,22 @@ def own_runtime(config: Config) -> Runtime:
 def cmd_run(config: Config, args: argparse.Namespace) -> int:
     from bot.app.runner import serve
 
+    # Before the store is opened: a port in use leaves nothing behind (no new store folder).
+    busy = busy_port_line(config)
+    if busy:
+        return fail(busy)
     runtime = build_runtime(config)
     try:
         print(f"canbot {__version__}: network {config.network.name}, store {config.storage.url}")
+        warning = loopback_warning(config)
+        if warning:
+            print(warning, flush=True)
         asyncio.run(serve(runtime))
+    except OSError as error:
+        # Taken between the check and the bind: still one line, not a traceback.
+        if error.errno != errno.EADDRINUSE:
+            raise
+        return fail(in_use_line("web.port", config.web.host, config.web.port))
     finally:
         runtime.close()
     return 0
@@ -161,6 +175,9 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
     for problem in catalog.problems:
         print(f"broken community kit: {problem}")
     print(f"a topic becomes an action group at {config.topics.threshold} backers")
+    warning = loopback_warning(config)
+    if warning:
+        print(warning)
     return 0
 
 
@@ -181,9 +198,12 @@ def cmd_slack_manifest(config: Config, args: argparse.Namespace) -> int:
     import yaml
 
     from bot.commands.catalog import build_registry
-    from bot.platforms.slack.manifest import build_manifest
+    from bot.platforms.slack.manifest import build_manifest, local_url_refusal
 
     socket = args.socket or bool(config.slack.app_token)
+    refusal = local_url_refusal(config, socket=socket)
+    if refusal and not args.allow_local:
+        return fail(refusal)
     manifest = build_manifest(config, build_registry(), socket=socket)
     if args.json:
         sys.stdout.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
@@ -267,6 +287,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--socket", action="store_true", help="Socket Mode (default: when slack.app_token is set)"
     )
     manifest.add_argument("--json", action="store_true", help="JSON instead of YAML")
+    manifest.add_argument(
+        "--allow-local",
+        action="store_true",
+        help="print an HTTP-mode manifest even when web.public_url is a loopback address",
+    )
     return parser
 
 
