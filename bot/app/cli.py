@@ -89,19 +89,30 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
 
 def cmd_chat(config: Config, args: argparse.Namespace) -> int:
     name = args.as_name or os.environ.get("USER") or "console"
-    shelf = FileShelf(args.files)
+    shelf = FileShelf(args.files, owner=name)
+    greeting = chat_greeting(config)
     client = ControlClient.connect(control_socket_path(config))
     if client is not None:
         try:
-            return chat_loop(lambda line: client.chat(name, line), shelf=shelf)
+            return chat_loop(lambda line: client.chat(name, line), shelf=shelf, greeting=greeting)
         finally:
             client.close()
     runtime = own_runtime(config)
     try:
         actor = console_actor(name)
-        return chat_loop(lambda line: runtime.dispatcher.handle(actor, line), shelf=shelf)
+        return chat_loop(
+            lambda line: runtime.dispatcher.handle(actor, line), shelf=shelf, greeting=greeting
+        )
     finally:
         runtime.close()
+
+
+def chat_greeting(config: Config) -> str:
+    """Said once at an interactive `canbot chat`: how to get help and how to leave."""
+    from bot.i18n import Catalogs
+
+    t = Catalogs().translator(config.network.language)
+    return t("Send help for the commands, help <command> for one; exit or Ctrl+D leaves.")
 
 
 def cmd_export(config: Config, args: argparse.Namespace) -> int:
@@ -182,15 +193,23 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
-    from bot.app.demo import seed_demo
+    from bot.app.demo import real_volunteers, seed_demo
 
     runtime = own_runtime(config)
     try:
+        real = real_volunteers(runtime.uow)
+        if real and not args.force:
+            return fail(
+                f"demo: {config.storage.url} already holds a network with {real} "
+                "volunteer(s); the demo would add its people and meetups to it. Use another "
+                "storage.url, or --force to add them anyway"
+            )
         for line in seed_demo(runtime.uow):
             print(line)
     finally:
         runtime.close()
-    print("Demo network ready. Start it with: canbot run")
+    again = f" --config {args.config}" if args.config else ""
+    print(f"Demo network ready. Start it with: canbot run{again}")
     return 0
 
 
@@ -273,7 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp = with_config("import", "restore an export into an empty store")
     imp.add_argument("file", metavar="FILE")
     with_config("check", "validate the config and say what would run")
-    with_config("demo", "seed a demo network")
+    demo = with_config("demo", "seed a demo network")
+    demo.add_argument(
+        "--force", action="store_true", help="seed even a network that has volunteers already"
+    )
     kits = sub.add_parser("kits", help="action kits")
     kits_sub = kits.add_subparsers(dest="kits_command", required=True)
     build = kits_sub.add_parser("build", help="render every kit in every format and language")
