@@ -89,7 +89,8 @@ def test_three_volunteers_back_a_topic_and_a_split_moves_roles(tmp_path: Path) -
         "split research listening practice/kit-tester",  # a role of another circle
         "split research listening interviewer interviewer",  # named twice
     )
-    assert all("用法" in answer for answer in bad[1:])
+    # A slug in use is a conflict, not a typing error: no usage after it.
+    assert ["用法" in answer for answer in bad[1:]] == [False, True, True]
     assert {k: v for k, v in snapshot(tmp_path).items() if k != "volunteers"} == {
         k: v for k, v in before_split.items() if k != "volunteers"
     }  # lena joined; nothing else changed
