@@ -21,6 +21,7 @@ from bot.platforms.console.control import BotGone, ControlClient, console_actor
 from circles.errors import CanError
 from circles.services.emergent_roles import settle_proposals
 from circles.services.export import export_network, import_network
+from circles.services.export_check import check_export
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,8 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return fail(f"cannot read {args.file}: {exc}")
+    if isinstance(data, dict):
+        check_export(data)  # before the store is opened: a damaged file creates nothing
     # No settle here (unlike own_runtime): the store must hold the export as it was written,
     # since an import of an export gives the same export. The next command settles.
     runtime = build_runtime(config, seed=False)

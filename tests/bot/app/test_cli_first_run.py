@@ -128,6 +128,7 @@ def test_import_of_a_damaged_export_names_table_record_field_and_expectation(
     message = one_line(result)
     assert message.startswith("canbot: The export is damaged: in ")
     assert message.endswith(line), message
+    assert not (other / "data").exists()  # refused before any store was created
     if "volunteers" in line or "joined_at" in line:
         volunteer = data["volunteers"][0]["id"]
         assert f"in volunteers, record {volunteer}," in message
