@@ -1,18 +1,21 @@
 """Configuration: a pure loader from YAML text plus the environment into frozen objects.
 
 A bad config raises ConfigError with one line naming the key and the problem. ``${VAR}`` in a
-value is read from the environment (secrets live there, never in the file); an unset variable
-reads as empty, which turns a platform off.
+value is read from the environment (secrets live there, never in the file). A platform's token
+naming an unset variable stops the start, naming it: a platform the operator configured is never
+silently off. ``${VAR:-}`` (or ``${VAR:-default}``) marks a value that may stay unset.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -20,7 +23,10 @@ import yaml
 from circles.ask import AskRules
 from circles.network import Network
 
-VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}")
+# The key that turns each platform on: an unset variable there is an error, not "off".
+PLATFORM_TOKENS = {"telegram": "token", "slack": "bot_token"}
+LOOPBACK_HOSTS = ("localhost", "::1", "0.0.0.0")
 DURATION = re.compile(r"^(\d+)\s*([smhd])$")
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -151,14 +157,36 @@ def format_duration(duration: timedelta) -> str:
     return f"{seconds}s"
 
 
-def _expand(value: Any, env: Mapping[str, str]) -> Any:
+def _expand(value: Any, env: Mapping[str, str], key: str = "") -> Any:
     if isinstance(value, str):
-        return VARIABLE.sub(lambda m: env.get(m.group(1), ""), value)
+        return VARIABLE.sub(lambda m: _variable(m, env, key), value)
     if isinstance(value, list):
-        return [_expand(item, env) for item in value]
+        return [_expand(item, env, key) for item in value]
     if isinstance(value, dict):
-        return {key: _expand(item, env) for key, item in value.items()}
+        return {
+            name: _expand(item, env, f"{key}.{name}" if key else name)
+            for name, item in value.items()
+        }
     return value
+
+
+def _variable(match: re.Match[str], env: Mapping[str, str], key: str) -> str:
+    name, optional, default = match.group(1), match.group(2), match.group(3) or ""
+    if name in env:
+        return env[name]
+    section, _, field_name = key.partition(".")
+    if optional is None and PLATFORM_TOKENS.get(section) == field_name:
+        raise ConfigError(
+            f"{key}: the environment variable {name} is not set; set it, or remove "
+            f"{key} to run without {section.capitalize()}"
+        )
+    return default
+
+
+def _suggestion(word: str, known: Iterable[str]) -> str:
+    """`` (did you mean language?)`` for a misspelt key, or nothing when none is close."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _text(section: Mapping[str, Any], name: str, key: str, default: str) -> str:
@@ -166,19 +194,33 @@ def _text(section: Mapping[str, Any], name: str, key: str, default: str) -> str:
     if value is None:
         return default
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise ConfigError(f"{key}.{name}: expected text, got {type(value).__name__}")
+        raise ConfigError(f"{key}.{name}: expects text, not {_shown(value)}")
     return str(value).strip()
 
 
 def _port(section: Mapping[str, Any], name: str, key: str, default: int) -> int:
+    """A whole number 1-65535 (0: any free port); ``yes`` or ``8080.5`` is no port."""
     value = section.get(name, default)
-    try:
-        port = int(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{key}.{name}: '{value}' is not a port number") from None
+    expects = "expects a port number, a whole number from 1 to 65535"
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ConfigError(f"{key}.{name}: {expects}, not {_shown(value)}")
+    if isinstance(value, str) and not value.strip().isdecimal():
+        raise ConfigError(f"{key}.{name}: {expects}, not {_shown(value)}")
+    port = int(value)
     if not 0 <= port <= 65535:
-        raise ConfigError(f"{key}.{name}: {port} is not a port number (0-65535)")
+        raise ConfigError(f"{key}.{name}: {expects}, not {port}")
     return port
+
+
+def _shown(value: Any) -> str:
+    """How a wrong value reads in an error: as YAML wrote it (``yes`` read as true)."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, float):
+        return f"the decimal {value}"
+    return f"a {type(value).__name__}" if isinstance(value, list | dict) else str(value)
 
 
 def _url(value: str, key: str) -> str:
@@ -198,14 +240,19 @@ def parse_config(text: str, env: Mapping[str, str], source: str = "<text>") -> C
         raise ConfigError(f"{source}: the top level must be a mapping of sections")
     for name, section in raw.items():
         if name not in SECTIONS:
-            raise ConfigError(f"{name}: unknown section (known: {', '.join(SECTIONS)})")
+            hint = _suggestion(str(name), SECTIONS)
+            raise ConfigError(f"{name}: unknown section{hint} (known: {', '.join(SECTIONS)})")
         if section is None:
             continue
         if not isinstance(section, dict):
             raise ConfigError(f"{name}: must be a mapping of keys")
         for key in section:
             if key not in SECTIONS[name]:
-                raise ConfigError(f"{name}.{key}: unknown key")
+                # The right key in the wrong section first, then the nearest one here.
+                elsewhere = [f"{s}.{key}" for s, keys in SECTIONS.items() if key in keys]
+                hint = f" (did you mean {' or '.join(sorted(elsewhere))}?)" if elsewhere else ""
+                hint = hint or _suggestion(str(key), SECTIONS[name])
+                raise ConfigError(f"{name}.{key}: unknown key{hint}")
     raw = _expand(raw, env)
     sections = {name: raw.get(name) or {} for name in SECTIONS}
     return Config(
@@ -381,6 +428,25 @@ def _asks(section: Mapping[str, Any]) -> AskRules:
         retention=times["retention"],
         max_open=counts["max_open"],
         notify_max=counts["notify_max"],
+    )
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether a URL points at this machine only (127.0.0.1, localhost, ::1)."""
+    host = urlsplit(url).hostname or ""
+    return host in LOOPBACK_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+
+
+def loopback_warning(config: Config) -> str:
+    """One line when chat links would point at this machine only; empty when all is well."""
+    if not (config.telegram.enabled or config.slack.enabled):
+        return ""
+    if not is_loopback_url(config.web.public_url):
+        return ""
+    return (
+        f"warning: web.public_url is {config.web.public_url}, which only this machine can "
+        "open: links, kit QR codes and calendars sent in chat will not work for anyone else; "
+        "set web.public_url to the portal's public address"
     )
 
 

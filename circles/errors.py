@@ -3,6 +3,7 @@
 CanError
 ├── NotFound            an unknown volunteer, circle, role, ...
 ├── Invalid             malformed input (bad slug, too long, bad value)
+│   └── Ambiguous       a typed name fits several things; carries them as choices
 ├── Conflict            the request contradicts the current state (role full, already a member)
 ├── PermissionDenied    the actor may not do this
 └── StoreError          the store cannot be opened or written (never shown with internals)
@@ -35,6 +36,25 @@ class NotFound(CanError):
 
 class Invalid(CanError):
     """The request is malformed."""
+
+
+class Ambiguous(Invalid):
+    """A typed name fits several circles, roles, kits or meetups.
+
+    ``typed`` is the text as the volunteer wrote it and ``candidates`` what each candidate is
+    typed as (its slug or id) with its names by language, so the bot can offer one button each.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        typed: str,
+        candidates: tuple[tuple[str, dict[str, str]], ...],
+        **params: object,
+    ) -> None:
+        super().__init__(message, **params)
+        self.typed = typed
+        self.candidates = candidates
 
 
 class Conflict(CanError):

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from circles.errors import N_, Invalid
+from circles.separator import ascii_marks, items
 
 DAILY = "daily"
 WEEKDAYS = "weekdays"
@@ -103,7 +104,7 @@ def _day(name: str) -> int:
 
 
 def _day_list(text: str) -> tuple[int, ...]:
-    parts = [p for p in text.replace("，", ",").split(",") if p.strip()]
+    parts = items(text)
     if not parts:
         raise Invalid(N_("Name at least one day, for example tue,fri."))
     return tuple(sorted({_day(p) for p in parts}))
@@ -125,12 +126,12 @@ def parse_date(text: str) -> date:
 
 def parse_recurrence(text: str) -> Recurrence:
     """Read a rule as a lead writes it; raise Invalid with the accepted forms otherwise."""
-    text = text.strip().lower()
+    text = ascii_marks(text.strip().lower())
     kind, colon, rest = text.partition(":")
     if not colon:
         if text in (DAILY, WEEKDAYS):
             return Recurrence(text)
-        if text in DAY_NAMES or text in FULL_DAY_NAMES or "," in text or "，" in text:
+        if text in DAY_NAMES or text in FULL_DAY_NAMES or len(items(text)) > 1:
             return Recurrence(DAYS, _day_list(text))
     elif kind == BIWEEKLY:
         return Recurrence(BIWEEKLY, _day_list(rest))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import logging
 import os
@@ -13,12 +14,14 @@ from typing import Any
 
 from bot import __version__
 from bot.app.bootstrap import Runtime, build_runtime, control_socket_path, store_path
-from bot.config import Config, ConfigError, format_duration, load_config
+from bot.app.ports import busy_port_line, in_use_line
+from bot.config import Config, ConfigError, format_duration, load_config, loopback_warning
 from bot.platforms.console.adapter import FILES_FOLDER, FileShelf, chat_loop
 from bot.platforms.console.control import BotGone, ControlClient, console_actor
 from circles.errors import CanError
 from circles.services.emergent_roles import settle_proposals
 from circles.services.export import export_network, import_network
+from circles.services.export_check import check_export
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +67,22 @@ def own_runtime(config: Config) -> Runtime:
 def cmd_run(config: Config, args: argparse.Namespace) -> int:
     from bot.app.runner import serve
 
+    # Before the store is opened: a port in use leaves nothing behind (no new store folder).
+    busy = busy_port_line(config)
+    if busy:
+        return fail(busy)
     runtime = build_runtime(config)
     try:
         print(f"canbot {__version__}: network {config.network.name}, store {config.storage.shown}")
+        warning = loopback_warning(config)
+        if warning:
+            print(warning, flush=True)
         asyncio.run(serve(runtime))
+    except OSError as error:
+        # Taken between the check and the bind: still one line, not a traceback.
+        if error.errno != errno.EADDRINUSE:
+            raise
+        return fail(in_use_line("web.port", config.web.host, config.web.port))
     finally:
         runtime.close()
     return 0
@@ -75,19 +90,32 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
 
 def cmd_chat(config: Config, args: argparse.Namespace) -> int:
     name = args.as_name or os.environ.get("USER") or "console"
-    shelf = FileShelf(args.files)
+    shelf = FileShelf(args.files, owner=name)
+    greeting = chat_greeting(config)
     client = ControlClient.connect(control_socket_path(config))
     if client is not None:
         try:
-            return chat_loop(lambda line: client.chat(name, line, args.room), shelf=shelf)
+            return chat_loop(
+                lambda line: client.chat(name, line, args.room), shelf=shelf, greeting=greeting
+            )
         finally:
             client.close()
     runtime = own_runtime(config)
     try:
         actor = console_actor(name, args.room)
-        return chat_loop(lambda line: runtime.dispatcher.handle(actor, line), shelf=shelf)
+        return chat_loop(
+            lambda line: runtime.dispatcher.handle(actor, line), shelf=shelf, greeting=greeting
+        )
     finally:
         runtime.close()
+
+
+def chat_greeting(config: Config) -> str:
+    """Said once at an interactive `canbot chat`: how to get help and how to leave."""
+    from bot.i18n import Catalogs
+
+    t = Catalogs().translator(config.network.language)
+    return t("Send help for the commands, help <command> for one; exit or Ctrl+D leaves.")
 
 
 def cmd_export(config: Config, args: argparse.Namespace) -> int:
@@ -129,6 +157,8 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return fail(f"cannot read {args.file}: {exc}")
+    if isinstance(data, dict):
+        check_export(data)  # before the store is opened: a damaged file creates nothing
     # No settle here (unlike own_runtime): the store must hold the export as it was written,
     # since an import of an export gives the same export. The next command settles.
     runtime = build_runtime(config, seed=False)
@@ -174,6 +204,9 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
     for problem in catalog.problems:
         print(f"broken community kit: {problem}")
     print(f"a topic becomes an action group at {config.topics.threshold} backers")
+    warning = loopback_warning(config)
+    if warning:
+        print(warning)
     return 0 if store_ok else 2
 
 
@@ -234,15 +267,23 @@ def cmd_repair(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
-    from bot.app.demo import seed_demo
+    from bot.app.demo import real_volunteers, seed_demo
 
     runtime = own_runtime(config)
     try:
+        real = real_volunteers(runtime.uow)
+        if real and not args.force:
+            return fail(
+                f"demo: {config.storage.url} already holds a network with {real} "
+                "volunteer(s); the demo would add its people and meetups to it. Use another "
+                "storage.url, or --force to add them anyway"
+            )
         for line in seed_demo(runtime.uow):
             print(line)
     finally:
         runtime.close()
-    print("Demo network ready. Start it with: canbot run")
+    again = f" --config {args.config}" if args.config else ""
+    print(f"Demo network ready. Start it with: canbot run{again}")
     return 0
 
 
@@ -250,9 +291,12 @@ def cmd_slack_manifest(config: Config, args: argparse.Namespace) -> int:
     import yaml
 
     from bot.commands.catalog import build_registry
-    from bot.platforms.slack.manifest import build_manifest
+    from bot.platforms.slack.manifest import build_manifest, local_url_refusal
 
     socket = args.socket or bool(config.slack.app_token)
+    refusal = local_url_refusal(config, socket=socket)
+    if refusal and not args.allow_local:
+        return fail(refusal)
     manifest = build_manifest(config, build_registry(), socket=socket)
     if args.json:
         sys.stdout.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
@@ -330,7 +374,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE")
     with_config("check", "validate the config and say what would run")
     with_config("repair", "recover every intact commit of a damaged store journal")
-    with_config("demo", "seed a demo network")
+    demo = with_config("demo", "seed a demo network")
+    demo.add_argument(
+        "--force", action="store_true", help="seed even a network that has volunteers already"
+    )
     kits = sub.add_parser("kits", help="action kits")
     kits_sub = kits.add_subparsers(dest="kits_command", required=True)
     build = kits_sub.add_parser("build", help="render every kit in every format and language")
@@ -344,6 +391,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--socket", action="store_true", help="Socket Mode (default: when slack.app_token is set)"
     )
     manifest.add_argument("--json", action="store_true", help="JSON instead of YAML")
+    manifest.add_argument(
+        "--allow-local",
+        action="store_true",
+        help="print an HTTP-mode manifest even when web.public_url is a loopback address",
+    )
     return parser
 
 

@@ -56,6 +56,13 @@ PEOPLE = [
 ]
 
 
+def real_volunteers(uow: UnitOfWork) -> int:
+    """How many volunteers are not the demo's own: a real network the demo must not join."""
+    demo = {f"console:{name.lower()}" for name, *_ in PEOPLE}
+    with uow.begin() as s:
+        return sum(1 for v in s.volunteers.all() if not set(v.identities) <= demo)
+
+
 def seed_demo(uow: UnitOfWork) -> list[str]:
     """Add the demo volunteers (idempotent); returns a line per thing done."""
     done: list[str] = []

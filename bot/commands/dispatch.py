@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import unicodedata
+from dataclasses import replace
 
 from bot.circle_map.drawings import MapDrawings
+from bot.commands.choices import choice_buttons
 from bot.commands.context import CommandContext
-from bot.commands.registry import Command, Registry, Who
+from bot.commands.registry import Args, Command, Registry, Who
 from bot.config import Config
 from bot.i18n import Catalogs, Translator
 from bot.kit_press import KitPress
 from bot.reply import Reply
 from circles.actor import Actor
-from circles.errors import CanError, StoreUnavailable
+from circles.errors import Ambiguous, CanError, Invalid, StoreUnavailable
+from circles.separator import first_word, shown
 from circles.services.membership import language_of
 from circles.unit_of_work import UnitOfWork
 from toolkits.catalog import Catalog
@@ -59,7 +62,7 @@ class Dispatcher:
         return self.handle(actor, line)
 
     def is_slow(self, line: str) -> bool:
-        name = line.strip().removeprefix("/").partition(" ")[0]
+        name = first_word(line.strip().removeprefix("/"))[0]
         command = self.registry.get(unicodedata.normalize("NFKC", name).lower())
         return command is not None and command.slow
 
@@ -88,7 +91,7 @@ class Dispatcher:
         return hint if hint in self.catalogs.languages else self.config.network.language
 
     def _handle(self, actor: Actor, line: str, t: Translator) -> Reply:
-        line = line.strip()
+        line = line.strip().lstrip("\ufeff")
         if line.startswith("/"):
             line = line[1:]
         if not line:
@@ -98,12 +101,12 @@ class Dispatcher:
                 t("That message is too long (at most {limit} characters).", limit=MAX_LINE),
                 error=True,
             )
-        name, _, rest = line.partition(" ")
-        name = unicodedata.normalize("NFKC", name).lower()
-        command = self.registry.get(name)
+        typed, rest = first_word(line)
+        command = self.registry.get(unicodedata.normalize("NFKC", typed).lower())
         if command is None:
+            # Echo the word as typed, invisible characters named, never a look-alike of it.
             return Reply(
-                t("Unknown command '{name}'. Send help for the list.", name=name[:30]),
+                t("Unknown command '{name}'. Send help for the list.", name=shown(typed, 30)),
                 error=True,
             )
         context = CommandContext(
@@ -117,6 +120,7 @@ class Dispatcher:
             kit_press=self.kit_press,
             map_drawings=self.map_drawings,
         )
+        args: Args = {}
         try:
             args = command.parse(rest.replace("\n", " "))
             if command.who in (Who.VOLUNTEER, Who.MEMBER, Who.LEAD):
@@ -124,6 +128,9 @@ class Dispatcher:
             return command.handler(context, args)
         except StoreUnavailable:
             raise  # answered in handle(), without a usage line: the command was right
+        except Ambiguous as error:
+            reply = self.refusal(t, error)
+            return replace(reply, buttons=choice_buttons(t, error, command, args))
         except CanError as error:
             return self.refusal(t, error, command)
 
@@ -138,6 +145,8 @@ class Dispatcher:
             k: t(v) if k == "field" and isinstance(v, str) else v for k, v in error.params.items()
         }
         text = t(error.message, **params)
-        if command is not None:
+        # The usage helps only when the line was typed wrong; not after "you already back
+        # topic 2" or "you have not joined yet", which a usage line would only confuse.
+        if command is not None and isinstance(error, Invalid):
             text += "\n" + t("Usage: {usage}", usage=command.usage)
         return Reply(text, error=True)

@@ -68,7 +68,7 @@ def reject(ctx: CommandContext, args: Args) -> Reply:
 def proposals(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
     circle = args.get("circle", "")
-    found = emergent_roles.pending_proposals(ctx.uow, circle)
+    found = emergent_roles.pending_proposals(ctx.uow, circle, ctx.actor)
     if not found:
         return Reply(t("No role is waiting to be accepted. Propose one with newrole."))
     lines = [t("Proposed roles:")]
@@ -89,12 +89,13 @@ def proposals(ctx: CommandContext, args: Args) -> Reply:
             lines.append(
                 "  " + t("Stands on {when} if nobody objects.", when=when(t, item.stands_at, zone))
             )
-        if len(buttons) < MAX_BUTTONS:
-            buttons.append(
-                (Button(t("Object"), f"object {ref}"), Button(t("Accept"), f"accept {ref}"))
-            )
-    refresh = f"proposals {circle}" if circle else "proposals"
-    return Reply("\n".join(lines), buttons=tuple(buttons), refresh=refresh)
+        # Only what this reader may do: a button that is then refused teaches nothing.
+        row = [Button(t("Object"), f"object {ref}")] if item.may_object else []
+        if item.may_accept:
+            row.append(Button(t("Accept"), f"accept {ref}"))
+        if row and len(buttons) < MAX_BUTTONS:
+            buttons.append(tuple(row))
+    return Reply("\n".join(lines), buttons=tuple(buttons))
 
 
 def commands() -> list[Command]:

@@ -11,7 +11,9 @@ from bot.commands.registry import Args, Command, Who
 from bot.i18n import Translator
 from bot.reply import Attachment, Button, Reply
 from circles.errors import N_, Invalid, NotFound
+from circles.separator import UNICODE_SPACES
 from circles.services.checkins import kit_usage
+from circles.services.lookup import ambiguous, best
 from toolkits.errors import KitParameterError
 from toolkits.kit import Kit
 from toolkits.language import LANGS, Lang, is_lang
@@ -47,10 +49,7 @@ def kits(ctx: CommandContext, args: Args) -> Reply:
 
 def kit(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
-    kit_id = unicodedata.normalize("NFKC", args["id"]).lower()
-    if kit_id not in ctx.kits:
-        raise NotFound(N_("There is no kit '{kit}': send kits for the list."), kit=kit_id[:48])
-    found = ctx.kits.get(kit_id)
+    found = find_kit(ctx, args["id"])
     asked, settings = read_settings(args.get("parameters", ""))
     lang = asked or default_language(found, ctx.language)
     try:
@@ -77,6 +76,17 @@ def kit(ctx: CommandContext, args: Args) -> Reply:
     return Reply("\n".join(lines), attachments=(attachment,))
 
 
+def find_kit(ctx: CommandContext, typed: str) -> Kit:
+    """A kit by id, or by its Chinese or English title or a prefix of either (``kit 包裹``)."""
+    found = best(typed, ctx.kits, lambda kit: (kit.id, dict(kit.title.texts)))
+    if len(found) > 1:
+        raise ambiguous(typed, [(kit.id, dict(kit.title.texts)) for kit in found])
+    if not found:
+        kit_id = unicodedata.normalize("NFKC", typed).lower()
+        raise NotFound(N_("There is no kit '{kit}': send kits for the list."), kit=kit_id[:48])
+    return found[0]
+
+
 def read_settings(text: str) -> tuple[Lang | None, dict[str, str]]:
     """``zh neighborhood="Gubei New Village" buildings=1-8,10`` -> ("zh", {...}).
 
@@ -84,7 +94,10 @@ def read_settings(text: str) -> tuple[Lang | None, dict[str, str]]:
     language nor ``name=value``, is refused, so a typo never silently renders the wrong kit.
     """
     try:
-        words = shlex.split(text.translate(_TYPED))
+        lexer = shlex.shlex(text.translate(_TYPED), posix=True)
+        lexer.whitespace_split = True
+        lexer.whitespace += UNICODE_SPACES  # a Chinese keyboard's U+3000 between parameters
+        words = list(lexer)
     except ValueError:
         raise Invalid(N_("A quotation mark is not closed.")) from None
     lang: Lang | None = None

@@ -7,17 +7,21 @@ the most-backed open topic) and may end with ``@ <place or call link>``:
 
 from __future__ import annotations
 
+import re
+
 from bot.commands.context import CommandContext
 from bot.commands.registry import Args, Command, Who
 from bot.i18n import Translator
 from bot.local_time import span, when
 from bot.reply import Button, Reply
 from circles.errors import N_
+from circles.separator import first_word
 from circles.services import meetups as meetup_services
+from circles.services.lookup import circle_slug
 from circles.services.meetups import Upcoming
 
 TOPIC_FLAG = "--topic"
-PLACE_MARK = " @ "
+PLACE_MARK = re.compile(r"\s@\s")
 LIST_LIMIT = 15
 ANSWERS = {"yes": N_("yes"), "no": N_("no"), "maybe": N_("maybe")}
 
@@ -26,13 +30,15 @@ def split_title(text: str) -> tuple[str, str, bool]:
     """``--topic Title @ place`` -> (title, place, topic)."""
     text = text.strip()
     topic = False
-    first, _, rest = text.partition(" ")
+    first, rest = first_word(text)
     if first.lower() == TOPIC_FLAG:
-        topic, text = True, rest.strip()
-    title, mark, place = text.rpartition(PLACE_MARK)
-    if not mark:
+        topic, text = True, rest
+    # " @ " with any spaces around it (a Chinese keyboard types U+3000); the last one counts.
+    marks = list(PLACE_MARK.finditer(text))
+    if not marks:
         return text, "", topic
-    return title.strip(), place.strip(), topic
+    mark = marks[-1]
+    return text[: mark.start()].strip(), text[mark.end() :].strip(), topic
 
 
 def rsvp_buttons(t: Translator, meetup_id: str, day: str) -> tuple[Button, ...]:
@@ -91,7 +97,7 @@ def schedule(ctx: CommandContext, args: Args) -> Reply:
 
 def meetups(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
-    circle = args.get("circle", "").lower()
+    circle = args.get("circle", "")
     found = meetup_services.upcoming(ctx.uow, circle, limit=LIST_LIMIT)
     if not found:
         return Reply(t("No meetups in the next 14 days. A lead can plan one with schedule."))
@@ -154,9 +160,9 @@ def calendar_url(ctx: CommandContext, circle: str = "") -> str:
 
 def calendar(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
-    circle = args.get("circle", "").lower()
+    circle = args.get("circle", "")
     if circle:
-        meetup_services.calendar_meetups(ctx.uow, circle)  # refuses an unknown circle
+        circle = circle_slug(ctx.uow, circle)  # refuses an unknown circle
         text = t("The calendar of {circle}: {url}", circle=circle, url=calendar_url(ctx, circle))
     else:
         text = t("The network's calendar: {url}", url=calendar_url(ctx))

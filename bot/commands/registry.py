@@ -14,6 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from circles.errors import N_, Invalid
+from circles.separator import ascii_marks, list_words, words
 
 if TYPE_CHECKING:
     from bot.commands.context import CommandContext
@@ -88,26 +89,38 @@ class Command:
         object.__setattr__(self, "params", tuple(params))
 
     def parse(self, text: str) -> Args:
-        """Split the argument text into named arguments, or raise Invalid."""
-        words = text.split()
+        """Split the argument text into named arguments, or raise Invalid.
+
+        Any Unicode space separates words. A word (not the free text of a ``...`` parameter)
+        has its full-width separators read as ASCII (``tue，fri`` is ``tue,fri``). A command
+        without free text whose required argument would be missing also takes a comma between
+        two words as a separator (``rsvp m1，yes``): a Chinese keyboard types ``，`` where an
+        English one types ``, ``.
+        """
+        typed = words(text)
         args: Args = {}
         for index, param in enumerate(self.params):
             if param.rest:
-                remainder = text.split(None, index)[index:] if index else [text.strip()]
-                value = remainder[0].strip() if remainder and remainder[0].strip() else ""
-                if value:
-                    args[param.name] = value
-                words = []
-                break
-            if index < len(words):
-                args[param.name] = words[index]
-        else:
-            words = words[len(self.params) :]
-        missing = [p.name for p in self.params if p.required and p.name not in args]
+                rest = words(text, index)[index:] if index else [text.strip()]
+                if rest and rest[0].strip():
+                    args[param.name] = rest[0].strip()
+                return self._complete(args)
+            if index < len(typed):
+                args[param.name] = ascii_marks(typed[index])
+        if not self._missing(args) or len(list_words(text)) == len(typed):
+            extra = typed[len(self.params) :]
+            if extra:
+                raise Invalid(N_("Too many arguments: {extra}"), extra=" ".join(extra)[:60])
+            return self._complete(args)
+        return self.parse(" ".join(list_words(text)))
+
+    def _missing(self, args: Args) -> list[str]:
+        return [p.name for p in self.params if p.required and p.name not in args]
+
+    def _complete(self, args: Args) -> Args:
+        missing = self._missing(args)
         if missing:
             raise Invalid(N_("Missing {what}."), what=", ".join(f"<{m}>" for m in missing))
-        if words:
-            raise Invalid(N_("Too many arguments: {extra}"), extra=" ".join(words)[:60])
         return args
 
 

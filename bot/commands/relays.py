@@ -14,6 +14,7 @@ from bot.commands.registry import Args, Command, Who
 from bot.i18n import Translator
 from bot.local_time import clock, when
 from bot.reply import Button, Reply
+from circles import separator
 from circles.errors import N_, Invalid
 from circles.services import relays as relay_services
 from circles.services.relays import RelayView
@@ -104,7 +105,7 @@ def relay_list(ctx: CommandContext) -> Reply:
 
 
 def relay(ctx: CommandContext, args: Args) -> Reply:
-    words = args.get("args", "").split()
+    words = separator.words(args.get("args", ""))
     if not words:
         return relay_list(ctx)
     sub = words[0].lower()

@@ -6,12 +6,15 @@ from bot.commands.context import CommandContext
 from bot.commands.registry import Args, Command, Who
 from bot.reply import Button, Reply
 from circles.errors import N_
+from circles.separator import list_words
 from circles.services.split import split_circle
 
 
 def split(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
-    done = split_circle(ctx.uow, ctx.actor, args["circle"], args["new-slug"], args["roles"].split())
+    done = split_circle(
+        ctx.uow, ctx.actor, args["circle"], args["new-slug"], list_words(args["roles"])
+    )
     child = done.child
     text = t(
         "{circle} split: the new circle {child} ({name}) carries {roles}. Holders who moved "

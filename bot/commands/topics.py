@@ -11,6 +11,7 @@ from bot.commands.registry import Args, Command, Who
 from bot.i18n import Translator
 from bot.reply import Button, Reply
 from circles.errors import N_, Invalid
+from circles.separator import first_word
 from circles.services import topics
 from circles.services.topics import TopicChange
 
@@ -20,10 +21,10 @@ MAX_BUTTONS = 12
 
 def split_parent(text: str) -> tuple[str, str]:
     """``--in research Title`` -> (title, parent); without the flag the parent is ""."""
-    first, _, rest = text.strip().partition(" ")
+    first, rest = first_word(text)
     if first.lower() != IN_FLAG:
         return text.strip(), ""
-    parent, _, title = rest.strip().partition(" ")
+    parent, title = first_word(rest)
     if not parent or not title.strip():
         raise Invalid(N_("Write propose --in <circle> <title>, or just propose <title>."))
     return title.strip(), parent

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from circles.actor import Actor
 from circles.errors import N_, Conflict, Invalid
 from circles.model import Circle
-from circles.text import slug as check_slug
+from circles.services.lookup import find_circle
 from circles.unit_of_work import UnitOfWork
 
 
@@ -36,7 +36,7 @@ def link_chat(uow: UnitOfWork, actor: Actor, circle_slug: str) -> ChatLink:
     chat = _group_chat(actor)
     with uow.begin() as s:
         volunteer = s.require_volunteer(actor.identity)
-        circle = s.circles.require(check_slug(circle_slug, field="circle"))
+        circle = find_circle(s, circle_slug)
         s.require_lead(volunteer, circle)
         if chat in circle.chats:
             return ChatLink(circle, chat, changed=False)
@@ -51,7 +51,7 @@ def unlink_chat(uow: UnitOfWork, actor: Actor, circle_slug: str) -> ChatLink:
     chat = _group_chat(actor)
     with uow.begin() as s:
         volunteer = s.require_volunteer(actor.identity)
-        circle = s.circles.require(check_slug(circle_slug, field="circle"))
+        circle = find_circle(s, circle_slug)
         s.require_lead(volunteer, circle)
         if chat not in circle.chats:
             raise Conflict(N_("This chat is not linked to {circle}."), circle=circle.slug)

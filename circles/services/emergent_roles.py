@@ -21,6 +21,7 @@ from circles.errors import N_, Conflict, PermissionDenied
 from circles.masking import mask_localized, traces_of
 from circles.model import ACTIVE, PROPOSED, Circle, Role, Volunteer
 from circles.services.announcements import announce
+from circles.services.lookup import find_circle
 from circles.services.roles import find_role
 from circles.text import clean
 from circles.text import slug as check_slug
@@ -91,7 +92,7 @@ def propose_role(
     """A member proposes a role; it is announced in the circle's chats."""
     with uow.begin() as s:
         volunteer = s.require_volunteer(actor.identity)
-        circle = s.circles.require(check_slug(circle_slug, field="circle"))
+        circle = find_circle(s, circle_slug)
         slug = check_slug(role_slug, field="role")
         name, purpose = split_name_purpose(text)
         _require_member(s, volunteer, circle)
@@ -205,15 +206,18 @@ class PendingProposal:
     role: Role
     stands_at: datetime | None  # None while objections hold it for a lead
     names: dict[str, str]
+    # What the reader may do with it, so a button offers only that (set when a reader is named).
+    may_accept: bool = False
+    may_object: bool = False
 
 
-def pending_proposals(uow: UnitOfWork, circle_slug: str = "") -> list[PendingProposal]:
-    """Proposed roles (of one circle, or all), oldest first."""
+def pending_proposals(
+    uow: UnitOfWork, circle_slug: str = "", reader: Actor | None = None
+) -> list[PendingProposal]:
+    """Proposed roles (of one circle, or all), oldest first; what ``reader`` may do with each."""
     with uow.begin() as s:
-        if circle_slug:
-            circles = [s.circles.require(check_slug(circle_slug, field="circle"))]
-        else:
-            circles = s.circles.all()
+        viewer = s.volunteers.by_identity(reader.identity) if reader is not None else None
+        circles = [find_circle(s, circle_slug)] if circle_slug else s.circles.all()
         found = []
         for circle in circles:
             for role in circle.roles:
@@ -221,7 +225,17 @@ def pending_proposals(uow: UnitOfWork, circle_slug: str = "") -> list[PendingPro
                     continue
                 ids = [role.proposed_by, *role.objections]
                 names = {i: s.volunteers.name_of(i) for i in ids if i}
-                found.append(PendingProposal(circle, role, stands_at(role), names))
+                lead = viewer is not None and _may_lead(s, viewer, circle)
+                member = viewer is not None and (lead or viewer.id in circle.members)
+                may_object = (
+                    member
+                    and viewer is not None
+                    and viewer.id != role.proposed_by
+                    and viewer.id not in role.objections
+                )
+                found.append(
+                    PendingProposal(circle, role, stands_at(role), names, lead, may_object)
+                )
     return sorted(found, key=lambda p: p.role.proposed_at.isoformat() if p.role.proposed_at else "")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from circles.errors import N_, Conflict, Invalid
 from circles.model import Circle, Role, Volunteer
 from circles.services.announcements import ANNOUNCEMENTS
+from circles.services.export_check import check_export
 from circles.services.reminders import DELIVERIES
 from circles.text import pick
 from circles.unit_of_work import UnitOfWork
@@ -138,6 +139,7 @@ def import_network(uow: UnitOfWork, data: dict[str, Any]) -> tuple[int, int]:
     """Restore an export into a store that has no volunteers yet; returns (volunteers, circles)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise Invalid(N_("This file is not a canbot export (format {format})."), format=FORMAT)
+    check_export(data)  # names the table, record, field and expectation of a damaged one
     language = str(data.get("network", {}).get("language", uow.network.language))
     try:
         volunteers = [Volunteer.from_doc(v) for v in data.get("volunteers", [])]

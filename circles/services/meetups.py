@@ -12,8 +12,8 @@ from circles.errors import N_, Conflict, Invalid, NotFound
 from circles.masking import mask, traces_of
 from circles.meetup import CANCELLED, Meetup, Occurrence, parse_duration
 from circles.recurrence import ONCE, parse_clock, parse_date, parse_recurrence, zone
+from circles.services.lookup import find_circle, find_meetup
 from circles.text import clean
-from circles.text import slug as check_slug
 from circles.unit_of_work import CIRCLES, Session, UnitOfWork
 
 MEETUPS = "meetups"
@@ -73,11 +73,14 @@ def all_meetups(s: Session) -> list[Meetup]:
 
 def resolve(s: Session, ref: str, day: str = "") -> tuple[Meetup, date | None]:
     """``m1a2b3c4`` or ``m1a2b3c4@2026-12-01`` (an occurrence id), plus an optional date."""
-    meetup_id, at, occurrence_day = ref.strip().lower().partition("@")
-    if at and day and occurrence_day != day.strip():
+    typed, at, occurrence_day = ref.strip().partition("@")
+    if at and day and occurrence_day.strip() != day.strip():
         raise Invalid(N_("Name the date once: either {ref} or a date."), ref=ref[:60])
-    named = occurrence_day if at else day
-    return load(s, meetup_id), parse_date(named) if named else None
+    named = occurrence_day.strip() if at else day
+    meetup = find_meetup(all_meetups(s), typed)
+    if meetup is None:
+        meetup = load(s, typed.strip().lower())  # says there is no such meetup
+    return meetup, parse_date(named) if named else None
 
 
 def schedule_meetup(
@@ -100,7 +103,7 @@ def schedule_meetup(
     place = clean(place, field="place", max_length=MAX_PLACE, allow_empty=True)
     with uow.begin() as s:
         volunteer = s.require_volunteer(actor.identity)
-        target = s.circles.require(check_slug(circle, field="circle"))
+        target = find_circle(s, circle)
         s.require_lead(volunteer, target)
         meetup = Meetup(
             id=s.new_id(MEETUPS, "m"),
@@ -138,7 +141,7 @@ def upcoming(
     """Sessions not yet begun within ``horizon``, soonest first (of one circle, or all)."""
     with uow.begin() as s:
         if circle:
-            s.circles.require(check_slug(circle, field="circle"))
+            circle = find_circle(s, circle).slug
         meetups = [m for m in all_meetups(s) if not circle or m.circle == circle]
         return sessions_of(meetups, s.now, horizon)[:limit]
 
@@ -226,7 +229,7 @@ def calendar_meetups(uow: UnitOfWork, circle: str = "") -> list[Meetup]:
     """The active meetups a calendar feed shows (of one circle, or all)."""
     with uow.begin() as s:
         if circle:
-            s.circles.require(check_slug(circle, field="circle"))
+            circle = find_circle(s, circle).slug
         return [m for m in all_meetups(s) if m.active and (not circle or m.circle == circle)]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from circles.actor import Actor
 from circles.errors import N_, Invalid
 from circles.model import Volunteer
+from circles.separator import items
 from circles.text import LANGUAGES, clean
 from circles.unit_of_work import PREFERENCES, VOLUNTEERS, UnitOfWork
 
@@ -72,9 +73,9 @@ def update_profile(uow: UnitOfWork, actor: Actor, field: str, value: str) -> Vol
 
 
 def parse_skills(value: str) -> list[str]:
-    """``a, b,c`` -> ``["a", "b", "c"]``: lower-cased tags, no duplicates, at most 20."""
+    """``a, b，c、d`` -> ``["a", "b", "c", "d"]``: lower-cased tags, no duplicates, at most 20."""
     skills: list[str] = []
-    for part in value.replace("，", ",").split(","):
+    for part in items(value):
         tag = clean(part, field="skill", max_length=32, allow_empty=True).lower()
         if tag and tag not in skills:
             skills.append(tag)

@@ -13,9 +13,9 @@ from circles.masking import mask, traces_of
 from circles.model import NETWORK
 from circles.recurrence import at_local, parse_clock, zone
 from circles.relay import Relay, parse_shape
+from circles.services.lookup import find_circle
 from circles.services.meetups import circle_timezone
 from circles.text import clean
-from circles.text import slug as check_slug
 from circles.unit_of_work import Session, UnitOfWork
 
 RELAYS = "relays"
@@ -48,7 +48,7 @@ def load(s: Session, relay_id: str) -> Relay:
 def circle_for(s: Session, actor: Actor, named: str) -> str:
     """The named circle, else the circle this chat is linked to, else the network circle."""
     if named:
-        return s.circles.require(check_slug(named, field="circle")).slug
+        return find_circle(s, named).slug
     if actor.chat:
         for circle in s.circles.all():
             if actor.chat in circle.chats:

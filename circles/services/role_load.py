@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from circles.actor import Actor
 from circles.errors import PermissionDenied
-from circles.text import slug as check_slug
+from circles.services.lookup import find_circle
 from circles.unit_of_work import Session, UnitOfWork
 
 
@@ -30,7 +30,7 @@ def overloaded_in(uow: UnitOfWork, actor: Actor, slug: str) -> list[Load] | None
     most loaded first; None when the actor may not see it (only its leads, leads above it and
     admins may)."""
     with uow.begin() as s:
-        circle = s.circles.require(check_slug(slug, field="circle"))
+        circle = find_circle(s, slug)
         viewer = s.volunteers.by_identity(actor.identity)
         if not s.is_admin(viewer, actor.identity):
             if viewer is None:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from circles.actor import Actor
 from circles.errors import N_, Conflict, Invalid, NotFound
-from circles.model import Circle, Role, Volunteer, parse_role_ref
-from circles.text import slug as check_slug
+from circles.model import Circle, Role, Volunteer
+from circles.services import lookup
 from circles.unit_of_work import Session, UnitOfWork
 
 
@@ -21,22 +21,8 @@ class RoleChange:
 
 
 def find_role(s: Session, ref: str) -> tuple[Circle, Role]:
-    """Resolve ``circle/role``, or a bare ``role`` that exactly one circle has."""
-    circle_slug, role_slug = parse_role_ref(ref)
-    check_slug(role_slug, field="role")
-    if circle_slug is not None:
-        circle = s.circles.require(check_slug(circle_slug, field="circle"))
-        return circle, circle.role(role_slug)
-    matches = [c for c in s.circles.all() if c.has_role(role_slug)]
-    if not matches:
-        raise NotFound(N_("No circle has a role '{role}'."), role=role_slug)
-    if len(matches) > 1:
-        raise Invalid(
-            N_("Several circles have a role '{role}': write it as {choices}."),
-            role=role_slug,
-            choices=", ".join(sorted(f"{c.slug}/{role_slug}" for c in matches)),
-        )
-    return matches[0], matches[0].role(role_slug)
+    """Resolve ``circle/role`` or a bare role, each part a slug, a name or a prefix."""
+    return lookup.find_role(s, ref)
 
 
 def find_volunteer(s: Session, ref: str) -> Volunteer:
@@ -153,17 +139,15 @@ class CircleView:
     children: list[Circle]
 
 
-def view_circle(uow: UnitOfWork, slug: str) -> CircleView:
-    """One circle as the current revision has it, with the names of its people (read-only)."""
-    slug = check_slug(slug, field="circle")
+def view_circle(uow: UnitOfWork, typed: str) -> CircleView:
+    """One circle (by slug, name or prefix) as the current revision has it, with the names of
+    its people (read-only)."""
     circles = uow.circles_view()
-    circle = circles.get(slug)
-    if circle is None:
-        raise NotFound(N_("There is no circle '{circle}'."), circle=slug[:40])
+    circle = lookup.find_circle_in(circles, typed)
     ids = {*circle.leads, *(h for r in circle.roles for h in r.holders)}
     with uow.begin() as s:
         names = {i: s.volunteers.name_of(i) for i in ids}
-    return CircleView(circle, names, circles.children_of(slug))
+    return CircleView(circle, names, circles.children_of(circle.slug))
 
 
 def circle_tree(uow: UnitOfWork) -> list[tuple[int, Circle]]:

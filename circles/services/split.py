@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 from circles.actor import Actor
 from circles.errors import N_, Conflict, Invalid
-from circles.model import Circle, Role, parse_role_ref
+from circles.model import Circle, Role
 from circles.services.announcements import announce
+from circles.services.lookup import find_circle, find_role, find_role_of
 from circles.text import Localized, pick
 from circles.text import slug as check_slug
-from circles.unit_of_work import UnitOfWork
+from circles.unit_of_work import Session, UnitOfWork
 
 MAX_ROLES = 20
 # How a circle made of roles is named and described, per language.
@@ -41,22 +42,24 @@ class Split:
     moved_holders: list[str]
 
 
-def _role_slugs(parent: Circle, refs: list[str]) -> list[str]:
+def _role_slugs(s: Session, parent: Circle, refs: list[str]) -> list[str]:
     if not refs:
         raise Invalid(N_("Name at least one role of {circle} to move."), circle=parent.slug)
     if len(refs) > MAX_ROLES:
         raise Invalid(N_("At most {limit} roles can move in one split."), limit=MAX_ROLES)
     slugs: list[str] = []
     for ref in refs:
-        circle_slug, role_slug = parse_role_ref(ref)
-        role_slug = check_slug(role_slug, field="role")
-        if circle_slug is not None and circle_slug != parent.slug:
-            raise Invalid(
-                N_("{ref} is not a role of {circle}: a split moves roles of one circle only."),
-                ref=ref[:40],
-                circle=parent.slug,
-            )
-        parent.role(role_slug)  # unknown roles are refused by name
+        if "/" in ref.replace("／", "/"):
+            circle, role = find_role(s, ref)
+            if circle.slug != parent.slug:
+                raise Invalid(
+                    N_("{ref} is not a role of {circle}: a split moves roles of one circle only."),
+                    ref=ref[:40],
+                    circle=parent.slug,
+                )
+        else:
+            role = find_role_of(parent, ref)  # unknown roles are refused by name
+        role_slug = role.slug
         if role_slug in slugs:
             raise Invalid(N_("The role {role} is named twice."), role=role_slug)
         slugs.append(role_slug)
@@ -87,12 +90,12 @@ def split_circle(
     """A lead moves the named roles of a circle into a new sub-circle ``new_slug``."""
     with uow.begin() as s:
         volunteer = s.require_volunteer(actor.identity)
-        parent = s.circles.require(check_slug(circle_slug, field="circle"))
+        parent = find_circle(s, circle_slug)
         s.require_lead(volunteer, parent)
         slug = check_slug(new_slug, field="slug")
         if s.circles.get(slug) is not None:
             raise Conflict(N_("There is already a circle '{circle}'."), circle=slug)
-        moving = [parent.role(r) for r in _role_slugs(parent, role_refs)]
+        moving = [parent.role(r) for r in _role_slugs(s, parent, role_refs)]
         name, purpose = _derived(parent, moving)
         child = Circle(slug=slug, name=name, purpose=purpose, parent=parent.slug)
         for role in moving:

@@ -17,8 +17,8 @@ from circles.errors import N_, Conflict, Invalid, NotFound
 from circles.masking import mask, mask_localized, traces_of
 from circles.model import NETWORK, Circle, Role, Volunteer
 from circles.services.announcements import announce, network_chats
+from circles.services.lookup import find_circle
 from circles.text import clean
-from circles.text import slug as check_slug
 from circles.topic import FORMED, Topic, group_slug
 from circles.unit_of_work import Session, UnitOfWork
 
@@ -68,7 +68,7 @@ def propose_topic(
     with uow.begin() as s:
         volunteer = s.require_volunteer(actor.identity)
         title = clean(title, field="title", max_length=MAX_TITLE)
-        parent_slug = check_slug(parent, field="circle") if parent else DEFAULT_PARENT
+        parent_slug = find_circle(s, parent).slug if parent else DEFAULT_PARENT
         s.circles.require(parent_slug)
         for other in _all(s):
             if other.is_open and other.title.casefold() == title.casefold():

@@ -23,7 +23,10 @@ def test_no_file_means_the_embedded_defaults() -> None:
 
 def test_the_example_config_is_valid_and_documents_every_key() -> None:
     text = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
-    config = parse_config(text, {"TELEGRAM_TOKEN": "123:abc"})
+    config = parse_config(text, {})
+    assert not config.telegram.enabled and not config.slack.enabled
+    uncommented = text.replace('# token: "${TELEGRAM_TOKEN}"', 'token: "${TELEGRAM_TOKEN}"')
+    config = parse_config(uncommented, {"TELEGRAM_TOKEN": "123:abc"})
     assert config.telegram.enabled and not config.slack.enabled
     from bot.config import SECTIONS
 
@@ -32,11 +35,81 @@ def test_the_example_config_is_valid_and_documents_every_key() -> None:
             assert re.search(rf"^\s+#?\s*{key}:", text, re.M), f"{section}.{key} undocumented"
 
 
-def test_variables_come_from_the_environment_and_unset_ones_turn_a_platform_off() -> None:
-    text = "telegram:\n  token: '${TG}'\nslack:\n  bot_token: '${NOPE}'\n"
+def test_variables_come_from_the_environment() -> None:
+    text = "telegram:\n  token: '${TG}'\nslack:\n  bot_token: '${NOPE:-}'\n"
     config = parse_config(text, {"TG": "42:secret"})
     assert config.telegram.token == "42:secret"
-    assert not config.slack.enabled
+    assert not config.slack.enabled  # ${NOPE:-} may stay unset
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            "telegram:\n  token: '${TELEGRAM_TOKEN}'\n",
+            "telegram.token: the environment variable TELEGRAM_TOKEN is not set; set it, or "
+            "remove telegram.token to run without Telegram",
+        ),
+        (
+            "slack:\n  bot_token: '${SLACK_BOT_TOKEN}'\n",
+            "slack.bot_token: the environment variable SLACK_BOT_TOKEN is not set; set it, or "
+            "remove slack.bot_token to run without Slack",
+        ),
+    ],
+)
+def test_an_unset_variable_in_a_platform_token_names_it_and_refuses(text: str, line: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, {"OTHER": "x"})
+    assert str(caught.value) == line
+
+
+def test_an_unset_variable_elsewhere_reads_as_empty_or_its_default() -> None:
+    text = "telegram:\n  secret_token: '${NOPE}'\nnetwork:\n  name: '${NAME:-Gubei}'\n"
+    config = parse_config(text, {})
+    assert config.telegram.secret_token == "" and config.network.name == "Gubei"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            "web:\n  port: yes\n",
+            "web.port: expects a port number, a whole number from 1 to 65535, not the boolean true",
+        ),
+        (
+            "web:\n  port: 8080.5\n",
+            "web.port: expects a port number, a whole number from 1 to 65535, not the decimal "
+            "8080.5",
+        ),
+        (
+            "telegram:\n  port: '80a'\n",
+            "telegram.port: expects a port number, a whole number from 1 to 65535, not '80a'",
+        ),
+        (
+            "web:\n  port: 70000\n",
+            "web.port: expects a port number, a whole number from 1 to 65535, not 70000",
+        ),
+        ("network:\n  name: yes\n", "network.name: expects text, not the boolean true"),
+        ("web:\n  host: [a]\n", "web.host: expects text, not a list"),
+        ("network:\n  languge: en\n", "network.languge: unknown key (did you mean language?)"),
+        ("web:\n  public_ur: x\n", "web.public_ur: unknown key (did you mean public_url?)"),
+        (
+            "network:\n  port: 1\n",
+            "network.port: unknown key (did you mean telegram.port or web.port?)",
+        ),
+        ("netwrok:\n  name: x\n", "netwrok: unknown section (did you mean network?) (known: "),
+    ],
+)
+def test_types_are_checked_and_misspelt_keys_get_the_nearest_one(text: str, line: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, {})
+    assert str(caught.value).startswith(line)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_port_may_be_written_as_text_and_zero_means_any_free_port() -> None:
+    assert parse_config("web:\n  port: '8081'\n", {}).web.port == 8081
+    assert parse_config("web:\n  port: 0\n", {}).web.port == 0
 
 
 def test_reminders_parse_durations() -> None:

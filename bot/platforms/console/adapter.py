@@ -18,6 +18,7 @@ from bot.reply import Attachment, Reply
 
 PROMPT = "> "
 ROOM_PREFIX = "console:#"  # a group chat held in terminals, e.g. ``console:#tea-house``
+LEAVE_WORDS = ("exit", "quit", "退出")
 FILES_FOLDER = Path("canbot-files")
 _UNSAFE_IN_NAME = re.compile(r"[^\w.-]+")
 
@@ -26,16 +27,21 @@ class FileShelf:
     """Saves attachments into one folder, private to the user (they may hold personal data).
 
     A file is never overwritten: a second ``circle-map.png`` becomes ``circle-map-2.png``.
+    Files carry their console user's name (``can-bot-mydata-alice.json``), so the files of
+    several people at one terminal folder never pass for one another's.
     """
 
-    def __init__(self, folder: Path = FILES_FOLDER) -> None:
+    def __init__(self, folder: Path = FILES_FOLDER, owner: str = "") -> None:
         self.folder = folder
+        self.owner = _safe_name(owner) if owner else ""
 
     def save(self, attachment: Attachment) -> Path:
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         stem, dot, suffix = _safe_name(attachment.filename).rpartition(".")
         if not dot:
             stem, suffix = suffix, ""
+        if self.owner:
+            stem = f"{stem}-{self.owner}"
         for number in range(1, 10_000):
             name = stem if number == 1 else f"{stem}-{number}"
             path = self.folder / (f"{name}.{suffix}" if suffix else name)
@@ -83,10 +89,17 @@ def chat_loop(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     shelf: FileShelf | None = None,
+    greeting: str = "",
 ) -> int:
-    """Answer each line as soon as it arrives (flushed, even into a pipe); 0 at end of input."""
+    """Answer each line as soon as it arrives (flushed, even into a pipe); 0 at end of input.
+
+    At a terminal, ``greeting`` (how to get help and how to leave) is said once, first, and
+    ``exit`` or ``quit`` leaves as Ctrl+D does.
+    """
     shelf = shelf or FileShelf()
     interactive = stdin.isatty() and stdout.isatty()
+    if interactive and greeting:
+        stdout.write(greeting + "\n")
     while True:
         if interactive:
             stdout.write(PROMPT)
@@ -96,6 +109,8 @@ def chat_loop(
             return 0
         if not line.strip():
             continue
+        if interactive and line.strip().lower() in LEAVE_WORDS:
+            return 0
         stdout.write(console_text(answer(line), shelf) + "\n")
         if not interactive:
             stdout.write("\n")  # a blank line between answers, so a script can split them

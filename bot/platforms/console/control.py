@@ -27,6 +27,9 @@ from circles.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 MAX_REQUEST = 64 * 1024
+# A chat line longer than the dispatcher's limit is cut to this before it is sent: the bot
+# still answers "too long", and the request stays far below MAX_REQUEST (4 bytes a character).
+MAX_CHAT_LINE = 8 * 1024
 
 
 def console_actor(name: str, room: str = "") -> Actor:
@@ -92,8 +95,11 @@ class ControlServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         loop = asyncio.get_running_loop()
         try:
-            while line := await reader.readline():
-                answer = await loop.run_in_executor(None, self._answer, line)
+            while line := await _next_line(reader):
+                if line is TOO_LONG:
+                    answer: dict[str, Any] = {"error": "request too long"}
+                else:
+                    answer = await loop.run_in_executor(None, self._answer, line)
                 writer.write(json.dumps(answer, ensure_ascii=False).encode() + b"\n")
                 await writer.drain()
         except (ConnectionError, asyncio.LimitOverrunError, ValueError):
@@ -115,6 +121,25 @@ class ControlServer:
             reply = self._handle_line(actor, str(request.get("line", "")))
             return {"reply": reply_to_json(reply)}
         return {"error": f"unknown op {op!r}"}
+
+
+TOO_LONG = b"\0"  # what _next_line returns for a line over the limit, already skipped
+
+
+async def _next_line(reader: asyncio.StreamReader) -> bytes:
+    """The next request line; TOO_LONG for one over MAX_REQUEST, read past so the connection
+    goes on with the next line; empty at the end."""
+    too_long = False
+    while True:
+        try:
+            line = await reader.readuntil(b"\n")
+        except asyncio.IncompleteReadError as end:
+            return b"" if too_long else end.partial
+        except asyncio.LimitOverrunError as over:
+            await reader.readexactly(over.consumed)
+            too_long = True
+            continue
+        return TOO_LONG if too_long else line
 
 
 class BotGone(Exception):
@@ -156,6 +181,7 @@ class ControlClient:
         return answer
 
     def chat(self, name: str, line: str, room: str = "") -> Reply:
+        line = line[:MAX_CHAT_LINE]  # still too long for the bot, which says so
         request = {"op": "chat", "as": name, "room": room, "line": line}
         return reply_from_json(self.request(request)["reply"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.commands.registry import Registry
-from bot.config import Config
+from bot.config import Config, is_loopback_url
 from bot.platforms.slack.adapter import EVENTS_PATH, SLASH_COMMAND
 
 # What the adapter calls: commands (the slash command), chat:write (+ .public, to post reminders
@@ -39,6 +39,17 @@ def usage_hint(registry: Registry) -> str:
     if len(hint) > MAX_USAGE_HINT:
         hint = hint[: MAX_USAGE_HINT - 2] + "…]"
     return hint
+
+
+def local_url_refusal(config: Config, *, socket: bool) -> str:
+    """Why an HTTP-mode manifest would not work: Slack cannot reach a loopback URL; else ""."""
+    if socket or not is_loopback_url(config.web.public_url):
+        return ""
+    return (
+        f"slack-manifest: web.public_url is {config.web.public_url}, which Slack cannot reach; "
+        "set web.public_url to the portal's public HTTPS address, use --socket for Socket "
+        "Mode, or pass --allow-local to print it anyway"
+    )
 
 
 def build_manifest(config: Config, registry: Registry, *, socket: bool) -> dict[str, Any]:

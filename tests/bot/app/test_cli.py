@@ -176,7 +176,8 @@ def test_check_says_what_would_run_and_bad_config_is_one_line(tmp_path: Path) ->
     result = canbot(tmp_path, "check", "--config", str(bad))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "canbot: config: web.port: 'lots' is not a port number"
+        "canbot: config: web.port: expects a port number, a whole number from 1 to 65535, "
+        "not 'lots'"
     ]
 
 

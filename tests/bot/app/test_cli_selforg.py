@@ -73,7 +73,9 @@ def test_three_volunteers_back_a_topic_and_a_split_moves_roles(tmp_path: Path) -
         "split research listening interviewer",  # ben leads nothing
         "propose",
     )
-    assert len(refused) == 4 and all("用法" in answer for answer in refused)
+    assert len(refused) == 4
+    # Only the line typed wrong (propose with no title) is followed by the usage.
+    assert ["用法" in answer for answer in refused] == [False, False, False, True]
     assert snapshot(tmp_path) == data
 
     # A split by a lead (an admin here): the role and its holder move to the new circle.
@@ -87,7 +89,8 @@ def test_three_volunteers_back_a_topic_and_a_split_moves_roles(tmp_path: Path) -
         "split research listening practice/kit-tester",  # a role of another circle
         "split research listening interviewer interviewer",  # named twice
     )
-    assert all("用法" in answer for answer in bad[1:])
+    # A slug in use is a conflict, not a typing error: no usage after it.
+    assert ["用法" in answer for answer in bad[1:]] == [False, True, True]
     assert {k: v for k, v in snapshot(tmp_path).items() if k != "volunteers"} == {
         k: v for k, v in before_split.items() if k != "volunteers"
     }  # lena joined; nothing else changed

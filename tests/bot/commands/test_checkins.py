@@ -49,15 +49,15 @@ def test_bad_checkins_are_refused_and_change_nothing(say: Say, dispatcher: Dispa
     assert not_joined.error and "join" in not_joined.text
     say("carol", "join")
     before = state(dispatcher)
-    for line, words in [
-        ("checkin used #no-such-kit", "no kit 'no-such-kit'"),
-        ("checkin", "Missing <text>"),
-        ("checkin " + "x" * 281, "too long"),
+    for line, words, typed_wrong in [
+        ("checkin used #no-such-kit", "no kit 'no-such-kit'", False),
+        ("checkin", "Missing <text>", True),
+        ("checkin " + "x" * 281, "too long", True),
     ]:
         reply = say("carol", line)
         assert reply.error, line
         assert words in reply.text, reply.text
-        assert "Usage: checkin <text...>" in reply.text
+        assert ("Usage: checkin <text...>" in reply.text) == typed_wrong
         assert state(dispatcher) == before
 
 

@@ -30,7 +30,7 @@ def test_the_console_story_of_a_new_volunteer(say: Say) -> None:
     assert refused.error and "join" in refused.text
     say("bob", "join")
     refused = say("bob", "/claim research/interviewer")
-    assert refused.error and "full" in refused.text and "Usage: claim <role>" in refused.text
+    assert refused.error and "full" in refused.text and "Usage" not in refused.text
 
 
 def test_circle_shows_holders_and_claim_buttons_for_open_roles(say: Say) -> None:
@@ -54,7 +54,7 @@ def test_help_lists_every_command_and_explains_one(say: Say, dispatcher: Dispatc
 def test_replies_follow_the_chosen_language(say: Say) -> None:
     assert "中文" in say("mei", "lang zh").text
     reply = say("mei", "claim research/interviewer")
-    assert "请先发送 join" in reply.text and "用法" in reply.text
+    assert "请先发送 join" in reply.text and "用法" not in reply.text
 
 
 def test_a_refused_permission_names_the_rule(say: Say) -> None:

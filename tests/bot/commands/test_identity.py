@@ -203,7 +203,7 @@ def test_unknown_and_malformed_codes_are_refused(dispatcher: Dispatcher, code: s
     before = state(dispatcher)
     reply = dispatcher.handle(TELEGRAM, f"linkme {code} yes")
     assert reply.error and "unknown" in reply.text
-    assert "Usage: linkme [code]" in reply.text
+    assert "Usage" not in reply.text  # typed right, but no such code
     assert state(dispatcher) == before
 
 

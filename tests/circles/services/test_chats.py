@@ -50,7 +50,7 @@ def test_strangers_and_unknown_circles_are_refused(uow: UnitOfWork) -> None:
     join(uow, admin_in(GROUP))
     with pytest.raises(NotFound):
         link_chat(uow, admin_in(GROUP), "nowhere")
-    with pytest.raises(Invalid):
+    with pytest.raises(NotFound):
         link_chat(uow, admin_in(GROUP), "Not A Slug!")
 
 

@@ -88,7 +88,6 @@ def test_claiming_needs_joining_first(uow: UnitOfWork) -> None:
         ("research/nope", NotFound),
         ("nope", NotFound),
         ("a/b/c", Invalid),
-        ("Research/Inter viewer", Invalid),
         ("", Invalid),
     ],
 )

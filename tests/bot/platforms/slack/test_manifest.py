@@ -67,3 +67,22 @@ def test_the_cli_prints_yaml_or_json(capsys: pytest.CaptureFixture[str], tmp_pat
     assert as_json["features"]["slash_commands"][0]["url"] == f"{PUBLIC}/slack/events"
     assert main(["slack-manifest", "--config", str(cfg), "--socket", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["settings"]["socket_mode_enabled"] is True
+
+
+def test_an_http_manifest_with_a_loopback_url_is_refused_unless_allowed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("web:\n  public_url: http://127.0.0.1:8080\n", encoding="utf-8")
+    assert main(["slack-manifest", "--config", str(cfg)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert "web.public_url is http://127.0.0.1:8080, which Slack cannot reach" in captured.err
+    assert "--allow-local" in captured.err
+    assert main(["slack-manifest", "--config", str(cfg), "--allow-local", "--json"]) == 0
+    url = json.loads(capsys.readouterr().out)["features"]["slash_commands"][0]["url"]
+    assert url == "http://127.0.0.1:8080/slack/events"
+    # Socket Mode needs no request URL, so a loopback portal is fine there.
+    assert main(["slack-manifest", "--config", str(cfg), "--socket"]) == 0
+    assert main(["slack-manifest"]) == 2  # the built-in default is loopback too
