@@ -42,12 +42,15 @@ def circles_(ctx: CommandContext, args: Args) -> Reply:
         open_count = sum(1 for r in circle.roles if r.is_open)
         proposed = sum(1 for r in circle.roles if r.status == PROPOSED)
         indent = "  " * depth
+        # Each count its own plural form ("1 member"), joined the language's way ("，" in Chinese).
+        counts = [
+            t.plural("{count} member", "{count} members", len(circle.members)),
+            t.plural("{count} open role", "{count} open roles", open_count),
+        ]
+        if proposed:
+            counts.append(t.plural("{count} proposed role", "{count} proposed roles", proposed))
         lines.append(
-            f"{indent}• {circle.display_name(t.language)} ({circle.slug}) — "
-            + t(
-                "{members} members, {open} open roles", members=len(circle.members), open=open_count
-            )
-            + (", " + t("{count} proposed", count=proposed) if proposed else "")
+            f"{indent}• {circle.display_name(t.language)} ({circle.slug}) — " + t(", ").join(counts)
         )
         purpose = pick(circle.purpose, t.language)
         if purpose:
