@@ -55,7 +55,6 @@ ZH = {
     "open": "空缺",
     "Claim {role}": "认领 {role}",
     "Circles of {network}:": "{network} 的圈层：",
-    "{members} members, {open} open roles": "{members} 位成员，{open} 个空缺角色",
     "Send circle <slug> for one circle.": "发送 circle <圈名> 查看一个圈。",
     "none yet": "暂无",
     "Leads: {leads}": "负责人：{leads}",
