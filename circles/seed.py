@@ -29,7 +29,7 @@ def root_circles() -> list[Circle]:
         slug=NETWORK,
         name=_t("社区互助网络", "Community mutual-aid network"),
         purpose=_t(
-            "让孤岛重新相连:基于社区的真实需求,分布式、自组织地共创行动与工具包。",
+            "让孤岛重新相连：基于社区的真实需求，分布式、自组织地共创行动与工具包。",
             "Reconnect the islands: co-create actions and kits from real neighborhood needs, "
             "distributed and self-organized.",
         ),
@@ -39,7 +39,7 @@ def root_circles() -> list[Circle]:
         slug="connect",
         name=_t("连接圈", "Connect circle"),
         purpose=_t(
-            "寻找并连接资源:人、物资、场地和伙伴组织。",
+            "寻找并连接资源：人、物资、场地和伙伴组织。",
             "Find and connect resources: people, supplies, places and partner groups.",
         ),
         parent=NETWORK,
@@ -52,7 +52,7 @@ def root_circles() -> list[Circle]:
                     "Find the supplies, spaces and expert help that actions need.",
                 ),
                 _t(
-                    "维护一份可用资源清单(谁、有什么、怎么联系)",
+                    "维护一份可用资源清单（谁、有什么、怎么联系）",
                     "Keep a list of available resources (who, what, how to reach them)",
                 ),
                 _t(
@@ -78,7 +78,7 @@ def root_circles() -> list[Circle]:
                 "onboarding-host",
                 _t("新人接待", "Onboarding host"),
                 _t(
-                    "欢迎新志愿者,帮他们按使命和专长认领角色。",
+                    "欢迎新志愿者，帮他们按使命和专长认领角色。",
                     "Welcome new volunteers and help them claim a role by their mission and skills.",
                 ),
                 _t("24 小时内回复每位新成员", "Answer every newcomer within 24 hours"),
@@ -91,7 +91,7 @@ def root_circles() -> list[Circle]:
         slug="research",
         name=_t("研发圈", "Research circle"),
         purpose=_t(
-            "做访谈和调研,找到社区孤岛场景和真实需求;主持小茶馆。",
+            "做访谈和调研，找到社区孤岛场景和真实需求；主持小茶馆。",
             "Interview and research to find the neighborhood islands and real needs; run the tea house.",
         ),
         parent=NETWORK,
@@ -100,14 +100,14 @@ def root_circles() -> list[Circle]:
                 "interviewer",
                 _t("访谈员", "Interviewer"),
                 _t(
-                    "访谈居民、社工和小商户,听见真实需求。",
+                    "访谈居民、社工和小商户，听见真实需求。",
                     "Interview residents, community workers and small shops to hear real needs.",
                 ),
                 _t(
                     "每周完成并整理至少两次访谈", "Hold and write up at least two interviews a week"
                 ),
                 _t(
-                    "保护受访者隐私,只分享匿名摘要",
+                    "保护受访者隐私，只分享匿名摘要",
                     "Protect interviewees: share anonymised summaries only",
                 ),
             ),
@@ -115,7 +115,7 @@ def root_circles() -> list[Circle]:
                 "scenario-mapper",
                 _t("场景梳理员", "Scenario mapper"),
                 _t(
-                    "把访谈整理成孤岛场景地图(如双职工家庭、老人、返沪人员)。",
+                    "把访谈整理成孤岛场景地图（如双职工家庭、老人、返沪人员）。",
                     "Turn interviews into a map of island scenarios (dual-income families, elders, people returning).",
                 ),
                 _t(
@@ -131,7 +131,7 @@ def root_circles() -> list[Circle]:
                 "tea-house-host",
                 _t("小茶馆主持", "Tea-house host"),
                 _t(
-                    "每周两次雷打不动地主持研讨会小茶馆,让大家保持同频。",
+                    "每周两次雷打不动地主持研讨会小茶馆，让大家保持同频。",
                     "Host the twice-weekly research tea house, without fail, to keep everyone in step.",
                 ),
                 _t("提前一天发布议程", "Publish the agenda a day ahead"),
@@ -143,7 +143,7 @@ def root_circles() -> list[Circle]:
         slug="practice",
         name=_t("践行圈", "Practice circle"),
         purpose=_t(
-            "把行动带回真实的社区,在身边实践并回传经验。",
+            "把行动带回真实的社区，在身边实践并回传经验。",
             "Take actions back to real neighborhoods, practice them nearby, and report what happened.",
         ),
         parent=NETWORK,
@@ -152,10 +152,10 @@ def root_circles() -> list[Circle]:
                 "neighborhood-captain",
                 _t("社区队长", "Neighborhood captain"),
                 _t(
-                    "在自己的小区组织行动,连接邻居、物业和保安。",
+                    "在自己的小区组织行动，连接邻居、物业和保安。",
                     "Organize actions in your own neighborhood with neighbors, property staff and guards.",
                 ),
-                _t("每次行动后打卡,记录做了什么", "Check in after each action with what was done"),
+                _t("每次行动后打卡，记录做了什么", "Check in after each action with what was done"),
                 _t("把遇到的新问题带回网络", "Bring new problems back to the network"),
                 capacity=0,
             ),
@@ -163,7 +163,7 @@ def root_circles() -> list[Circle]:
                 "kit-tester",
                 _t("工具包试用员", "Kit tester"),
                 _t(
-                    "在现场试用工具包,反馈哪里好用、哪里要改。",
+                    "在现场试用工具包，反馈哪里好用、哪里要改。",
                     "Try kits on the ground and report what works and what to change.",
                 ),
                 _t("每个新版本工具包至少试用一次", "Try every new kit version at least once"),
@@ -184,7 +184,7 @@ def root_circles() -> list[Circle]:
         slug="product",
         name=_t("产品圈", "Product circle"),
         purpose=_t(
-            "设计师和产品经理,把涌现出的项目做成开源的产品包。",
+            "设计师和产品经理，把涌现出的项目做成开源的产品包。",
             "Designers and product managers turning emergent projects into open-source kits.",
         ),
         parent=NETWORK,
@@ -206,7 +206,7 @@ def root_circles() -> list[Circle]:
                 "product-manager",
                 _t("产品经理", "Product manager"),
                 _t(
-                    "从行动提案到最小可行产品(MVP),推动项目落地。",
+                    "从行动提案到最小可行产品（MVP），推动项目落地。",
                     "Take an action proposal to a minimum viable product and see it through.",
                 ),
                 _t(
@@ -220,7 +220,7 @@ def root_circles() -> list[Circle]:
         slug="content",
         name=_t("内容圈", "Content circle"),
         purpose=_t(
-            "讲述整个过程,分享工具包和案例,让行动破圈传播。",
+            "讲述整个过程，分享工具包和案例，让行动破圈传播。",
             "Tell the story, share kits and cases, and carry actions beyond their circle.",
         ),
         parent=NETWORK,

@@ -19,6 +19,12 @@ def clock_time(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def upper_first(text: str) -> str:
+    """``text`` with its first letter capitalised and the rest kept (a line that starts with a
+    parameter: "our neighborhood" mid-sentence, "Our neighborhood" on a sign)."""
+    return text[:1].upper() + text[1:]
+
+
 def ranges(numbers: Iterable[int], dash: str = "–", separator: str = ", ") -> str:
     """Building numbers written as ranges, for templates: ``[1, 2, 3, 5] | ranges``."""
     return format_ranges(numbers, dash=dash, separator=separator)
@@ -37,4 +43,9 @@ def environment_options() -> dict[str, Any]:
 
 def kit_filters() -> dict[str, Callable[..., str]]:
     """The filters kit templates may use besides Jinja's built-in ones."""
-    return {"ranges": ranges, "sign_size": sign_size, "clock": clock_time}
+    return {
+        "ranges": ranges,
+        "sign_size": sign_size,
+        "clock": clock_time,
+        "upper_first": upper_first,
+    }

@@ -141,7 +141,7 @@ def render_job(job: Mapping[str, Any]) -> dict[str, Any]:
 def pdf_job(job: Mapping[str, Any]) -> dict[str, Any]:
     """Lay out the job's HTML and write its PDF, within the deadline and the page cap."""
     from toolkits.errors import KitRenderError
-    from toolkits.pdf import laid_out
+    from toolkits.pdf import laid_out, missing_glyphs_reported
 
     try:
         laid_out("<p>warm-up</p>")
@@ -153,10 +153,11 @@ def pdf_job(job: Mapping[str, Any]) -> dict[str, Any]:
     limit_resources(int(job["memory_bytes"]), int(_cpu_seconds_used() + seconds) + 2)
     _start_deadline(seconds)
     try:
-        document = laid_out(str(job["html"]))
-        if len(document.pages) > int(job["max_pages"]):
-            return _failure("pages")
-        pdf: bytes = document.write_pdf()
+        with missing_glyphs_reported():
+            document = laid_out(str(job["html"]))
+            if len(document.pages) > int(job["max_pages"]):
+                return _failure("pages")
+            pdf: bytes = document.write_pdf()
         if len(pdf) > int(job["max_bytes"]):
             return _failure("output")
         return {"ok": True, "pdf": base64.b64encode(pdf).decode("ascii")}

@@ -33,8 +33,17 @@ def configure_logging() -> None:
     # HTTP clients log request URLs, and Telegram's URLs contain the bot token.
     # APScheduler logs every job added or run; the meetup scheduler re-arms one often.
     # WeasyPrint logs each step of every PDF at INFO (its warnings, e.g. a missing glyph, stay).
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler", "weasyprint"):
+    # fontTools logs every font subset at INFO (thousands of lines for `canbot kits build`).
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler", "weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def chinese_font_line() -> str:
+    """Which font prints Chinese in kits and on the map (`check`, and the start of `run`)."""
+    from toolkits.fonts import chinese_font
+
+    found = chinese_font()
+    return f"Chinese font: {found.describe() if found else 'unknown (fontconfig is missing)'}"
 
 
 def fail(message: str) -> int:
@@ -74,6 +83,7 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
     runtime = build_runtime(config)
     try:
         print(f"canbot {__version__}: network {config.network.name}, store {config.storage.shown}")
+        print(chinese_font_line(), flush=True)
         warning = loopback_warning(config)
         if warning:
             print(warning, flush=True)
@@ -204,6 +214,7 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
     for problem in catalog.problems:
         print(f"broken community kit: {problem}")
     print(f"a topic becomes an action group at {config.topics.threshold} backers")
+    print(chinese_font_line())
     warning = loopback_warning(config)
     if warning:
         print(warning)
@@ -311,6 +322,12 @@ def cmd_kits(config: Config, args: argparse.Namespace) -> int:
     from toolkits.language import LANGS
     from toolkits.progress import BuildProgress
 
+    if args.verbose:  # every library's INFO too: what WeasyPrint and fontTools did, file by file
+        logging.getLogger().setLevel(logging.INFO)
+        for library in ("weasyprint", "fontTools"):
+            logging.getLogger(library).setLevel(logging.INFO)
+    else:  # the progress bar is the output; warnings (a missing glyph, named once) still show
+        logging.getLogger().setLevel(logging.WARNING)
     catalog = load_catalog(config.kits.extra_dirs)
     langs = [args.lang] if args.lang else list(LANGS)
     progress = BuildProgress(sys.stderr)
@@ -385,6 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", choices=("zh", "en"), help="only this language")
     build.add_argument(
         "--out", type=Path, default=Path("build/kits"), help="folder (default: build/kits)"
+    )
+    build.add_argument(
+        "--verbose", action="store_true", help="also log what the PDF libraries do (INFO)"
     )
     manifest = with_config("slack-manifest", "print the Slack app manifest (see docs/slack.md)")
     manifest.add_argument(

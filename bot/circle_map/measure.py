@@ -6,6 +6,7 @@ is one em, Latin letters about 0.55 em. Estimates err wide so labels stay inside
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 ELLIPSIS = "…"
@@ -44,9 +45,15 @@ def fit(text: str, width: float, size: float, *, bold: bool = False) -> str:
 def wrap(text: str, width: float, size: float, *, lines: int = 2, bold: bool = False) -> list[str]:
     """``text`` broken into at most ``lines`` lines that fit ``width``; the last may be cut short.
 
-    Latin text breaks between words where it can; CJK text (no spaces) between characters.
+    Latin text breaks between words where it can; CJK text (no spaces) between characters, into
+    lines of even length (行动小组 / 协调人, not 行动小组协调 / 人), never starting a line with a
+    closing mark such as ， or ）.
     """
     rest = " ".join(text.split())
+    if lines > 1 and " " not in rest and text_width(rest, size, bold=bold) > width:
+        balanced = _balanced(rest, width, size, lines, bold)
+        if balanced is not None:
+            return balanced
     out: list[str] = []
     while rest and len(out) < lines - 1:
         if text_width(rest, size, bold=bold) <= width:
@@ -61,6 +68,36 @@ def wrap(text: str, width: float, size: float, *, lines: int = 2, bold: bool = F
     if rest:
         out.append(fit(rest, width, size, bold=bold))
     return out
+
+
+# Chinese marks that may not start a line, and those that may not end one.
+NO_LINE_START = "，。、：；！？）」』”’…%"
+NO_LINE_END = "（「『“‘"
+
+
+def _balanced(text: str, width: float, size: float, lines: int, bold: bool) -> list[str] | None:
+    """``text`` in the fewest lines (2 to ``lines``) of even width that each fit, or None."""
+    widths = [text_width(char, size, bold=bold) for char in text]
+    total = sum(widths)
+    for count in range(2, lines + 1):
+        cuts, ends, running = [], [], 0.0
+        for width_of_char in widths:
+            running += width_of_char
+            ends.append(running)
+        for part in range(1, count):
+            target = total * part / count
+            # The break nearest the even share; on a tie the earlier line takes the extra char.
+            cut = min(range(1, len(text)), key=lambda i: (abs(ends[i - 1] - target), -i))
+            while cut < len(text) - 1 and (
+                text[cut] in NO_LINE_START or text[cut - 1] in NO_LINE_END
+            ):
+                cut += 1
+            cuts.append(cut)
+        bounds = [0, *sorted(set(cuts)), len(text)]
+        found = [text[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+        if all(text_width(line, size, bold=bold) <= width for line in found):
+            return found
+    return None
 
 
 def fit_lines(

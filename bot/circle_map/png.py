@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from circles.errors import N_, CanError
+from toolkits.fonts import register_for_cairo
 
 MAX_SIDE = 2048  # pixels; chat apps downscale bigger images anyway, and time grows with area
 _WIDTH = re.compile(r'<svg[^>]*\swidth="([0-9.]+)"')
@@ -28,6 +29,8 @@ def svg_to_png(svg: str, *, scale: float = 2.0, max_side: int = MAX_SIDE) -> byt
             N_("The map image is not available on this server: {detail}. The live map is."),
             detail=" ".join(str(error).split())[:200],
         ) from error
+    # Chinese labels need the CJK font that comes with the Python install (toolkits/fonts.py).
+    register_for_cairo()
     found = _WIDTH.search(svg)
     if found:
         scale = min(scale, max_side / float(found.group(1)))

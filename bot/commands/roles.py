@@ -21,11 +21,16 @@ def role_line(t: Translator, circle: Circle, role: Role, names: dict[str, str]) 
     """``research/interviewer Interviewer (1/1): alice``"""
     lang = t.language
     capacity = "∞" if role.capacity == 0 else str(role.capacity)
-    holders = ", ".join(names.get(h, "?") for h in role.holders) or t("open")
+    holders = t(", ").join(names.get(h, "?") for h in role.holders) or t("open")
     state = f" [{t('proposed')}]" if role.status == PROPOSED else ""
-    return (
-        f"• {circle.slug}/{role.slug} {pick(role.name, lang)} "
-        f"({len(role.holders)}/{capacity}){state}: {holders}"
+    return "• " + t(
+        "{ref} {name} ({held}/{capacity}){state}: {holders}",
+        ref=f"{circle.slug}/{role.slug}",
+        name=pick(role.name, lang),
+        held=len(role.holders),
+        capacity=capacity,
+        state=state,
+        holders=holders,
     )
 
 
@@ -42,12 +47,18 @@ def circles_(ctx: CommandContext, args: Args) -> Reply:
         open_count = sum(1 for r in circle.roles if r.is_open)
         proposed = sum(1 for r in circle.roles if r.status == PROPOSED)
         indent = "  " * depth
+        # Each count its own plural form ("1 member"), joined the language's way ("，" in Chinese).
+        counts = [
+            t.plural("{count} member", "{count} members", len(circle.members)),
+            t.plural("{count} open role", "{count} open roles", open_count),
+        ]
+        if proposed:
+            counts.append(t.plural("{count} proposed role", "{count} proposed roles", proposed))
         lines.append(
-            f"{indent}• {circle.display_name(t.language)} ({circle.slug}) — "
-            + t(
-                "{members} members, {open} open roles", members=len(circle.members), open=open_count
-            )
-            + (", " + t("{count} proposed", count=proposed) if proposed else "")
+            f"{indent}• "
+            + t("{name} ({slug})", name=circle.display_name(t.language), slug=circle.slug)
+            + " — "
+            + t(", ").join(counts)
         )
         purpose = pick(circle.purpose, t.language)
         if purpose:
@@ -60,7 +71,10 @@ def circle(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
     view = role_services.view_circle(ctx.uow, args["slug"])
     c = view.circle
-    lines = [f"{c.display_name(t.language)} ({c.slug})", pick(c.purpose, t.language)]
+    lines = [
+        t("{name} ({slug})", name=c.display_name(t.language), slug=c.slug),
+        pick(c.purpose, t.language),
+    ]
     leads = ", ".join(view.names.get(i, "?") for i in c.leads) or t("none yet")
     lines.append(t("Leads: {leads}", leads=leads))
     lines.append(t("Members: {count}", count=len(c.members)))

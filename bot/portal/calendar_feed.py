@@ -4,6 +4,12 @@ One VEVENT per active meetup: DTSTART at its first session with a TZID (and the 
 VTIMEZONE), an RRULE for series, EXDATE for cancelled sessions, DURATION, LOCATION and a UID
 that stays the same for the life of the meetup, so subscribed calendars update in place.
 
+DTSTART and EXDATE are written in the local time the rule produces (02:30 on the day clocks jump
+from 02:00 to 03:00, which RFC 5545 3.3.5 reads as 03:30): a client that matches exceptions by
+local time then finds the cancelled session. A one-off whose session is cancelled is left out,
+as a cancelled series is: an EXDATE without an RRULE is ignored by some clients (Mozilla's
+ical.js), which would still show it.
+
 DTSTAMP is when the feed was made (RFC 5545 3.8.7.2: without a METHOD, when the information was
 last revised; we keep no revision time, and the feed is made afresh on every request). SEQUENCE
 counts the cancelled sessions, the only revision a meetup has once scheduled, so a calendar
@@ -19,7 +25,6 @@ from icalendar import Calendar, Event
 
 from circles.errors import CanError
 from circles.meetup import Meetup
-from circles.recurrence import at_local
 from circles.services.meetups import calendar_meetups
 from circles.unit_of_work import UnitOfWork
 
@@ -31,7 +36,8 @@ ZONE_HISTORY = timedelta(days=366)
 
 def meetup_event(meetup: Meetup, uid_domain: str, made: datetime) -> Event | None:
     anchor = meetup.anchor
-    if anchor is None:
+    rule = meetup.recurrence.rrule()
+    if anchor is None or (rule is None and anchor.isoformat() in meetup.cancelled):
         return None
     tz = meetup.tz
     event = Event()
@@ -41,14 +47,13 @@ def meetup_event(meetup: Meetup, uid_domain: str, made: datetime) -> Event | Non
     event.add("sequence", len(meetup.cancelled))
     event.add("summary", meetup.title)
     event.add("categories", [meetup.circle])
-    event.add("dtstart", at_local(anchor, meetup.start, tz).astimezone(tz))
+    event.add("dtstart", datetime.combine(anchor, meetup.start, tzinfo=tz))
     event.add("duration", meetup.duration)
-    rule = meetup.recurrence.rrule()
     if rule is not None:
         event.add("rrule", rule)
-    if meetup.cancelled:
-        days = [date.fromisoformat(d) for d in sorted(meetup.cancelled)]
-        event.add("exdate", [at_local(d, meetup.start, tz).astimezone(tz) for d in days])
+        if meetup.cancelled:
+            days = [date.fromisoformat(d) for d in sorted(meetup.cancelled)]
+            event.add("exdate", [datetime.combine(d, meetup.start, tzinfo=tz) for d in days])
     if meetup.place:
         event.add("location", meetup.place)
         if meetup.place.startswith(("http://", "https://")):

@@ -140,7 +140,7 @@ def coordinator_role(holder: str) -> Role:
             },
             {"zh": "在打卡中记录小组的行动", "en": "Records the group's actions as check-ins"},
             {
-                "zh": "需要新角色时提出(newrole)",
+                "zh": "需要新角色时提出（newrole）",
                 "en": "Proposes new roles as needs appear (newrole)",
             },
         ],

@@ -124,5 +124,5 @@ async def test_a_command_announcement_reaches_the_chat_on_the_next_tick(
     finally:
         await scheduler.stop()
     (sent,) = platform.sent
-    assert sent.chat == network_chat and "ann 提议了一个话题:Water(1)" in sent.reply.text
+    assert sent.chat == network_chat and "ann 提议了一个话题：Water（1）" in sent.reply.text
     assert sent.reply.buttons[0][0].command == "back 1"

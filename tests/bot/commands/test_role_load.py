@@ -79,4 +79,4 @@ def test_leads_see_load_only_in_private(say: Say, dispatcher: Dispatcher, uow: U
     assert not reply.error and "For leads" not in reply.text
     assert "ann: 5 roles" in say("lead", "circle research").text
     say("lead", "lang zh")
-    assert "ann:5 个角色" in say("lead", "circle research").text
+    assert "ann：5 个角色" in say("lead", "circle research").text

@@ -8,6 +8,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 from aiohttp import ClientSession
+from ical.calendar_stream import IcsCalendarStream
 
 from bot.app.web import WebPortal, build_web_app
 from bot.portal.calendar_feed import build_calendar
@@ -169,3 +170,55 @@ def test_dtstamp_is_when_the_feed_was_made_and_sequence_counts_the_cancellations
         ).walk("VEVENT")
     ]
     assert later["SEQUENCE"] == 2  # a newer version of the same series
+
+
+def independent_expansion(feed: bytes, start: datetime, end: datetime) -> set[tuple[str, datetime]]:
+    """The sessions the `ical` library (its own parser and expansion, not icalendar's) finds."""
+    calendar = IcsCalendarStream.calendar_from_ics(feed.decode("utf-8"))
+    return {
+        (str(event.uid).split("@")[0], event.start_datetime.astimezone(UTC))
+        for event in calendar.timeline_tz(UTC).overlapping(start, end)
+    }
+
+
+def test_an_independent_client_library_expands_the_feed_to_the_sessions_meetups_lists(
+    uow: UnitOfWork, clock: FixedClock, planned: dict[str, str]
+) -> None:
+    feed = build_calendar(meetups.calendar_meetups(uow), "CAN", "can-bot", clock.now())
+    now = clock.now()
+    found = independent_expansion(feed, now, now + WINDOW)
+    assert found == listed(uow)
+    # The cancelled 02:30 on the day Berlin's clocks jump is gone here too.
+    assert (planned["night"], datetime(2026, 3, 29, 1, 30, tzinfo=UTC)) not in found
+
+
+def test_a_cancelled_spring_forward_session_is_excluded_at_the_local_time_the_rule_produces(
+    uow: UnitOfWork, clock: FixedClock, planned: dict[str, str]
+) -> None:
+    # The rule produces 02:30 local that day (RFC 5545 reads it as 03:30); an EXDATE of 03:30
+    # is missed by a client that matches exceptions by local time.
+    feed = build_calendar(meetups.calendar_meetups(uow), "CAN", "can-bot", clock.now())
+    events = {str(e["UID"]).split("@")[0]: e for e in parse(feed).walk("VEVENT")}
+    night = events[planned["night"]]
+    [exdate] = [d.dt for d in night["EXDATE"].dts]
+    assert night["EXDATE"].params["TZID"] == "Europe/Berlin"
+    assert exdate.replace(tzinfo=None) == datetime(2026, 3, 29, 2, 30)
+    assert night["DTSTART"].dt.time() == exdate.time()
+    assert b"EXDATE;TZID=Europe/Berlin:20260329T023000" in feed
+
+
+def test_a_cancelled_one_off_is_left_out_of_the_feed(
+    uow: UnitOfWork, clock: FixedClock, planned: dict[str, str]
+) -> None:
+    # Written as DTSTART plus an EXDATE of the same instant, Mozilla's ical.js (no RRULE, so
+    # it ignores EXDATE) would still show it.
+    meetups.cancel(uow, ADMIN_ACTOR, planned["once"], "2026-10-25")
+    feed = build_calendar(meetups.calendar_meetups(uow), "CAN", "can-bot", clock.now())
+    uids = {str(e["UID"]).split("@")[0] for e in parse(feed).walk("VEVENT")}
+    assert planned["once"] not in uids and planned["night"] in uids
+    assert b"EXDATE" in feed and not any(
+        "EXDATE" in e and "RRULE" not in e for e in parse(feed).walk("VEVENT")
+    )
+    now = clock.now()
+    assert independent_expansion(feed, now, now + WINDOW) == listed(uow)
+    assert not any(mid == planned["once"] for mid, _ in listed(uow))
