@@ -79,12 +79,12 @@ def cmd_chat(config: Config, args: argparse.Namespace) -> int:
     client = ControlClient.connect(control_socket_path(config))
     if client is not None:
         try:
-            return chat_loop(lambda line: client.chat(name, line), shelf=shelf)
+            return chat_loop(lambda line: client.chat(name, line, args.room), shelf=shelf)
         finally:
             client.close()
     runtime = own_runtime(config)
     try:
-        actor = console_actor(name)
+        actor = console_actor(name, args.room)
         return chat_loop(lambda line: runtime.dispatcher.handle(actor, line), shelf=shelf)
     finally:
         runtime.close()
@@ -257,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
     with_config("run", "run the bot: chat platforms, scheduler, web portal")
     chat = with_config("chat", "talk to the bot in the terminal")
     chat.add_argument("--as", dest="as_name", metavar="NAME", help="your console name")
+    chat.add_argument(
+        "--room",
+        default="",
+        metavar="ROOM",
+        help="speak in the console room ROOM (a group chat: `link <circle>` works there)",
+    )
     chat.add_argument(
         "--files",
         type=Path,

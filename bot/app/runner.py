@@ -13,6 +13,7 @@ from bot.app.scheduler import MeetupScheduler
 from bot.app.web import WebPortal, add_routes, build_web_app
 from bot.config import Config
 from bot.platforms.base import Platform, ServesWeb
+from bot.platforms.console.adapter import ConsolePlatform
 from bot.platforms.console.control import ControlServer
 from bot.platforms.matrix.adapter import MatrixPlatform
 from bot.platforms.matrix.session import whoami_line
@@ -96,9 +97,11 @@ async def serve(runtime: Runtime, platforms: Sequence[Platform] | None = None) -
                 flush=True,
             )
         language = config.network.language
+        # Console rooms (`canbot chat --room`) are linked like groups; their broadcasts are
+        # written to this terminal.
         scheduler = MeetupScheduler(
             runtime.uow,
-            started,
+            [*started, ConsolePlatform()],
             runtime.dispatcher.catalogs.translator(language),
             config.meetups.reminders,
         )

@@ -17,6 +17,7 @@ from typing import TextIO
 from bot.reply import Attachment, Reply
 
 PROMPT = "> "
+ROOM_PREFIX = "console:#"  # a group chat held in terminals, e.g. ``console:#tea-house``
 FILES_FOLDER = Path("canbot-files")
 _UNSAFE_IN_NAME = re.compile(r"[^\w.-]+")
 
@@ -99,3 +100,34 @@ def chat_loop(
         if not interactive:
             stdout.write("\n")  # a blank line between answers, so a script can split them
         stdout.flush()
+
+
+class ConsolePlatform:
+    """Broadcasts to console rooms (``console:#<room>``) written as plain text to a stream.
+
+    A console room is a group chat held in a terminal (``canbot chat --room``): it can be linked
+    to a circle like a Telegram group, and its reminders and announcements are written here,
+    each headed by the room it was meant for.
+    """
+
+    name = "console"
+
+    def __init__(self, out: TextIO = sys.stdout, shelf: FileShelf | None = None) -> None:
+        self.out = out
+        self.shelf = shelf or FileShelf()
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def send(
+        self, chat: str, reply: Reply, *, departing: Callable[[], None] | None = None
+    ) -> None:
+        if not chat.startswith(ROOM_PREFIX):
+            raise ValueError(f"not a console room: {chat[:40]}")
+        if departing is not None:
+            departing()
+        self.out.write(f"[{chat}]\n{console_text(reply, self.shelf)}\n\n")
+        self.out.flush()

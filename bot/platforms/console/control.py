@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.platforms.console.adapter import ROOM_PREFIX
 from bot.reply import Attachment, Button, Reply
 from circles.actor import Actor
 from circles.services.export import export_network
@@ -28,7 +29,10 @@ log = logging.getLogger(__name__)
 MAX_REQUEST = 64 * 1024
 
 
-def console_actor(name: str) -> Actor:
+def console_actor(name: str, room: str = "") -> Actor:
+    """``console:<name>``, in a private chat, or in the console room ``room`` (a group chat)."""
+    if room:
+        return Actor(identity=f"console:{name}", name=name, chat=ROOM_PREFIX + room, in_group=True)
     return Actor(identity=f"console:{name}", name=name)
 
 
@@ -107,7 +111,8 @@ class ControlServer:
             return {"export": export_network(self._uow)}
         if op == "chat":
             name = str(request.get("as", "console"))[:64]
-            reply = self._handle_line(console_actor(name), str(request.get("line", "")))
+            actor = console_actor(name, str(request.get("room", ""))[:64])
+            reply = self._handle_line(actor, str(request.get("line", "")))
             return {"reply": reply_to_json(reply)}
         return {"error": f"unknown op {op!r}"}
 
@@ -150,8 +155,9 @@ class ControlClient:
         answer: dict[str, Any] = json.loads(line)
         return answer
 
-    def chat(self, name: str, line: str) -> Reply:
-        return reply_from_json(self.request({"op": "chat", "as": name, "line": line})["reply"])
+    def chat(self, name: str, line: str, room: str = "") -> Reply:
+        request = {"op": "chat", "as": name, "room": room, "line": line}
+        return reply_from_json(self.request(request)["reply"])
 
     def export(self) -> dict[str, Any]:
         data: dict[str, Any] = self.request({"op": "export"})["export"]
