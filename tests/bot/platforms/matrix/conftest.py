@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot.platforms.matrix.harness import Accounts
 from tests.bot.platforms.matrix.homeserver import Homeserver
 
 
@@ -29,3 +30,14 @@ def homeserver() -> Iterator[Homeserver]:
     finally:
         server.stop()
         server.remove()
+
+
+@pytest.fixture(scope="session")
+def accounts(homeserver: Homeserver) -> Accounts:
+    """The bot and three people, registered once; each test logs in with fresh devices."""
+    return Accounts(
+        homeserver.register("canbot"),
+        homeserver.register("alice"),
+        homeserver.register("bob"),
+        homeserver.register("ada"),
+    )

@@ -13,6 +13,7 @@ class Accounts:
     bot: Account
     alice: Account
     bob: Account
+    ada: Account
 
 
 def write_config(

@@ -163,8 +163,7 @@ class Person:
         )
 
     async def download(self, mxc: str) -> bytes:
-        server, _, media = mxc.removeprefix("mxc://").partition("/")
-        response = await self.client.download(server_name=server, media_id=media)
+        response = await self.client.download(mxc=mxc)
         body = getattr(response, "body", None)
         assert isinstance(body, bytes), response
         return body
