@@ -30,7 +30,8 @@ def room_of(chat: str) -> str | None:
     if not chat.startswith(PREFIX):
         return None
     room = chat[len(PREFIX) :]
-    return room if room.startswith("!") and ":" in room else None
+    # Room ids of room version 12 carry no server part (``!abc``), older ones do (``!abc:s``).
+    return room if room.startswith("!") and len(room) > 1 else None
 
 
 def server_of(user_id: str) -> str:

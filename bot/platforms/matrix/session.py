@@ -156,7 +156,7 @@ async def open_client(config: MatrixConfig, data_dir: Path) -> tuple[Any, Login]
     """A logged-in client whose key store (encrypted rooms) is under ``data_dir``."""
     login = await log_in(config, data_dir)
     # One store per device: a new token with a new device must not reuse another's keys.
-    store = private_dir(data_dir / STORE_DIR / login.device_id)
+    store = private_dir(private_dir(data_dir / STORE_DIR) / login.device_id)
     client = new_client(config, store, login.device_id)
     client.restore_login(login.user_id, login.device_id, login.access_token)
     return client, login

@@ -184,7 +184,7 @@ class Homeserver:
             self._admin = self.register("admin" + secrets.token_hex(3), admin=True)
         return self._admin
 
-    def limit_messages(self, user_id: str, per_second: float, burst: int) -> None:
+    def limit_messages(self, user_id: str, per_second: int, burst: int) -> None:
         """A tight message rate for one user (Synapse's per-user rate-limit override)."""
         self.request(
             "POST",

@@ -45,4 +45,5 @@ def test_actor_identity_name_and_chat() -> None:
 def test_only_matrix_rooms_are_matrix_chats() -> None:
     assert room_of("matrix:!abc:example.org") == "!abc:example.org"
     assert room_of("telegram:-100") is None
+    assert room_of("matrix:!v12roomid") == "!v12roomid"  # room version 12: no server part
     assert room_of("matrix:@user:example.org") is None
