@@ -191,7 +191,8 @@ class MatrixPlatform:
         source = event.source.get("content", {})
         if source.get("msgtype") != "m.text" or _is_edit(source):
             return
-        names = tuple(n for n in (room.user_name(self.user_id),) if n)
+        localpart = self.user_id.removeprefix("@").partition(":")[0]
+        names = tuple(n for n in (room.user_name(self.user_id), localpart) if n)
         line = command_line(
             event.body,
             source,

@@ -83,7 +83,9 @@ def command_line(
     for name in (bot_id, *bot_names):
         if name and text.lower().startswith(name.lower()):
             after = text[len(name) :]
-            if not after or after[0] in " :,，：":
+            # "canbot: roles" addresses us; "canbot is great" is talk about us.
+            ends = " :,，：" if name == bot_id else ":,，："
+            if not after or after[0] in ends:
                 return MENTION_TAIL.sub("", after, count=1).strip() or "help"
     if mentions_bot(content, bot_id):
         return text  # a pill that is not at the start: the whole line is the command

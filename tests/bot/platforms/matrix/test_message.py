@@ -26,6 +26,7 @@ def test_the_prefix_and_mentions_address_the_bot_in_a_group() -> None:
     assert line("CAN bot: roles") == "roles"
     assert line("@canbot:example.org，roles") == "roles"
     assert line("CAN botanist says hi") is None  # a longer name is someone else
+    assert line("CAN bot is helpful") is None  # talk about the bot is not a command
     assert line("roles please", content={"m.mentions": {"user_ids": [BOT]}}) == "roles please"
 
 
