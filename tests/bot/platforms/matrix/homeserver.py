@@ -74,6 +74,10 @@ def server_config(folder: Path, port: int, secret: str) -> dict[str, Any]:
         "rc_admin_redaction": GENEROUS,
         "rc_key_requests": GENEROUS,
         "rc_media_create": GENEROUS,
+        "rc_room_creation": GENEROUS,
+        "rc_send_to_device": GENEROUS,
+        # Thumbnails on request, not at upload: an upload on a busy machine stays quick.
+        "dynamic_thumbnails": True,
     }
 
 
