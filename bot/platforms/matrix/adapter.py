@@ -303,7 +303,17 @@ class MatrixPlatform:
         thread: str | None = None,
         raising: bool = False,
     ) -> None:
-        """The text with its keys as reactions, then each file; stops at the first refusal."""
+        """The text with its keys as reactions, then each file; stops at the first refusal.
+
+        Files are uploaded first, so the text and its files arrive together, not the text and,
+        a slow upload later, the files.
+        """
+        files: list[dict[str, Any]] = []
+        for attachment in reply.attachments:
+            uploaded = await self._upload(room_id, attachment, reply_to, thread, raising=raising)
+            if uploaded is None:
+                break
+            files.append(uploaded)
         keys = keyed(reply)
         body = content.notice(
             reply.text, [(k, label) for k, label, _ in keys], reply_to=reply_to, thread=thread
@@ -311,13 +321,13 @@ class MatrixPlatform:
         event_id = await self._send_event(room_id, "m.room.message", body, raising=raising)
         if event_id is None:
             return
+        for message in files:
+            if await self._send_event(room_id, "m.room.message", message, raising=raising) is None:
+                return
         if keys:
             board = Board({key: press for key, _, press in keys}, {})
             self._boards.remember(room_id, event_id, board)
             await self._add_reactions(room_id, event_id, board, [k for k, _, _ in keys])
-        for attachment in reply.attachments:
-            if not await self._send_file(room_id, attachment, reply_to, thread, raising=raising):
-                return
 
     async def _add_reactions(
         self, room_id: str, event_id: str, board: Board, keys: list[str]
@@ -345,7 +355,7 @@ class MatrixPlatform:
             room_id, message, board, [k for k, _, _ in keys if k not in board.reactions]
         )
 
-    async def _send_file(
+    async def _upload(
         self,
         room_id: str,
         attachment: Attachment,
@@ -353,7 +363,9 @@ class MatrixPlatform:
         thread: str | None,
         *,
         raising: bool,
-    ) -> bool:
+    ) -> dict[str, Any] | None:
+        """Put the file in the media repository (encrypted for an encrypted room); the
+        m.file / m.image content that shows it, or None when the homeserver refused it."""
         room = self._client.rooms.get(room_id)
         encrypt = bool(room is not None and room.encrypted and encryption_supported())
         data = attachment.data
@@ -365,8 +377,9 @@ class MatrixPlatform:
             filesize=len(data),
         )
         if not isinstance(response, UploadResponse):
-            return self._refused("upload", response, raising=raising)
-        message = content.file_message(
+            self._refused("upload", response, raising=raising)
+            return None
+        return content.file_message(
             attachment.filename,
             attachment.mime,
             len(data),
@@ -375,8 +388,6 @@ class MatrixPlatform:
             reply_to=reply_to,
             thread=thread,
         )
-        sent = await self._send_event(room_id, "m.room.message", message, raising=raising)
-        return sent is not None
 
     async def _send_event(
         self, room_id: str, kind: str, body: dict[str, Any], *, raising: bool = False
