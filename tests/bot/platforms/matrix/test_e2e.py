@@ -162,8 +162,10 @@ async def test_group_room_link_by_room_admin_and_reminder(
         data = await export(config)
         assert f"matrix:{room}" in circle(data, "research")["chats"]
 
-        # A meetup just under an hour away: its 1h reminder is already due, so it comes at once.
-        start = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=59)
+        # A meetup an hour after the next whole minute: its 1h reminder falls due within a
+        # minute (after the meetup was made, so it counts), and comes to the linked room.
+        now = datetime.now(ZoneInfo("Asia/Shanghai"))
+        start = now.replace(second=0, microsecond=0) + timedelta(minutes=61 + (now.second > 50))
         await alice.say(
             room,
             f"!can schedule research once:{start:%Y-%m-%d} {start:%H:%M} 30m Tea house",
@@ -172,7 +174,7 @@ async def test_group_room_link_by_room_admin_and_reminder(
         reminder = await alice.wait_for(
             lambda s: s.sender == bot and "Tea house" in s.body and "m.relates_to" not in s.content,
             "the reminder in the linked room",
-            timeout=30,
+            timeout=150,
         )
         assert reminder.room == room
     assert "Traceback" not in run.output
