@@ -4,8 +4,10 @@ and their reminders, an encrypted room, and a rate limit waited out."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import stat
+import sys
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +18,14 @@ import pytest
 from tests.bot.platforms.matrix.harness import Accounts, leaks, write_config
 from tests.bot.platforms.matrix.homeserver import Homeserver
 from tests.bot.platforms.matrix.people import Person, Seen
-from tests.bot.platforms.telegram.harness import CanbotRun, circle, export, role, volunteer_id
+from tests.bot.platforms.telegram.harness import (
+    CanbotRun,
+    child_env,
+    circle,
+    export,
+    role,
+    volunteer_id,
+)
 
 
 @pytest.fixture
@@ -217,3 +226,29 @@ async def test_a_rate_limit_answer_is_waited_out(
         finally:
             homeserver.unlimit_messages(bot)
         await run.wait_for_line("429|rate limit")
+
+
+async def test_check_reports_the_login_by_whoami_without_the_token(
+    homeserver: Homeserver, accounts: Accounts, tmp_path: Path
+) -> None:
+    token = accounts.bot.access_token
+    config = write_config(tmp_path, homeserver.url, accounts.bot, token=token)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "check", "--config", str(config),
+        cwd=str(tmp_path), env=child_env(),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(process.communicate(), 120)
+    text = out.decode()
+    assert process.returncode == 0, text
+    assert f"logged in at {homeserver.url} as {accounts.bot.user_id} (device " in text
+    assert token not in text
+
+    bad = write_config(tmp_path, homeserver.url, accounts.bot, token="syt_not_a_real_token_0000")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "check", "--config", str(bad),
+        cwd=str(tmp_path), env=child_env(), stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(process.communicate(), 120)
+    assert "matrix.access_token: the homeserver refused it" in out.decode()
+    assert "syt_not_a_real_token" not in out.decode()
