@@ -85,6 +85,29 @@ class SlackConfig:
 
 
 @dataclass(frozen=True)
+class MatrixConfig:
+    homeserver: str = ""
+    user_id: str = ""
+    access_token: str = ""
+    password: str = ""  # a first login only: the token it gets is stored (0600) and used after
+    device_name: str = "canbot"
+    allowed_servers: tuple[str, ...] = ()  # whose invites are accepted; empty: the bot's own
+    prefix: str = "!can"  # in group rooms, a command starts with this (or mentions the bot)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.homeserver and self.user_id and (self.access_token or self.password))
+
+    @property
+    def server_name(self) -> str:
+        return self.user_id.partition(":")[2]
+
+    @property
+    def servers(self) -> tuple[str, ...]:
+        return self.allowed_servers or (self.server_name,)
+
+
+@dataclass(frozen=True)
 class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8080
@@ -117,6 +140,7 @@ class Config:
     kits: KitsConfig = field(default_factory=KitsConfig)
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     asks: AskRules = field(default_factory=AskRules)
+    matrix: MatrixConfig = field(default_factory=MatrixConfig)
     source: str = "built-in defaults"
 
 
@@ -136,6 +160,15 @@ SECTIONS: dict[str, set[str]] = {
         "retention",
         "max_open",
         "notify_max",
+    },
+    "matrix": {
+        "homeserver",
+        "user_id",
+        "access_token",
+        "password",
+        "device_name",
+        "allowed_servers",
+        "prefix",
     },
 }
 
@@ -265,6 +298,7 @@ def parse_config(text: str, env: Mapping[str, str], source: str = "<text>") -> C
         kits=_kits(sections["kits"]),
         topics=_topics(sections["topics"]),
         asks=_asks(sections["asks"]),
+        matrix=_matrix(sections["matrix"]),
         source=source,
     )
 
@@ -282,7 +316,7 @@ def _network(section: Mapping[str, Any]) -> Network:
     if not isinstance(admins, list) or not all(isinstance(a, str | int) for a in admins):
         raise ConfigError("network.admins: expected a list of identities like telegram:123456")
     for admin in admins:
-        if not re.match(r"^(telegram|slack|console):\S+$", str(admin)):
+        if not re.match(r"^(telegram|slack|console|matrix):\S+$", str(admin)):
             raise ConfigError(
                 f"network.admins: '{admin}' is not an identity like telegram:123456, "
                 "slack:T1:U1 or console:alice"
@@ -448,6 +482,37 @@ def loopback_warning(config: Config) -> str:
         "open: links, kit QR codes and calendars sent in chat will not work for anyone else; "
         "set web.public_url to the portal's public address"
     )
+
+
+MATRIX_USER = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:\d+)?$")
+SERVER_NAME = re.compile(r"^[A-Za-z0-9.-]+(:\d+)?$")
+
+
+def _matrix(section: Mapping[str, Any]) -> MatrixConfig:
+    servers = section.get("allowed_servers") or []
+    if not isinstance(servers, list) or not all(isinstance(s, str) for s in servers):
+        raise ConfigError("matrix.allowed_servers: expected a list of server names (example.org)")
+    for server in servers:
+        if not SERVER_NAME.match(server.strip()):
+            raise ConfigError(f"matrix.allowed_servers: '{server}' is not a server name")
+    config = MatrixConfig(
+        homeserver=_url(_text(section, "homeserver", "matrix", ""), "matrix.homeserver"),
+        user_id=_text(section, "user_id", "matrix", ""),
+        access_token=_text(section, "access_token", "matrix", ""),
+        password=_text(section, "password", "matrix", ""),
+        device_name=_text(section, "device_name", "matrix", "canbot") or "canbot",
+        allowed_servers=tuple(s.strip() for s in servers),
+        prefix=_text(section, "prefix", "matrix", "!can") or "!can",
+    )
+    if not (config.access_token or config.password):
+        return config  # off, like a platform without its token
+    if not config.homeserver:
+        raise ConfigError("matrix.homeserver: required (the homeserver's URL, https://...)")
+    if not MATRIX_USER.match(config.user_id):
+        raise ConfigError("matrix.user_id: expected a Matrix user id like @canbot:example.org")
+    if " " in config.prefix:
+        raise ConfigError(f"matrix.prefix: '{config.prefix}' must be one word, like !can")
+    return config
 
 
 def load_config(path: Path | None, env: Mapping[str, str]) -> Config:

@@ -201,6 +201,7 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
         print(f"slack: on, {'Socket Mode' if sl.app_token else 'HTTP mode at /slack/events'}")
     else:
         print("slack: off (no slack.bot_token)")
+    print(matrix_status(config))
     reminders = ", ".join(format_duration(r) for r in config.meetups.reminders) or "none"
     print(f"meetup reminders before each occurrence: {reminders}")
     from toolkits.catalog import load_catalog
@@ -275,6 +276,21 @@ def cmd_repair(config: Config, args: argparse.Namespace) -> int:
     if done.lost:
         print("Check the most recent changes (canbot export), then start the bot: canbot run")
     return 0
+
+
+def matrix_status(config: Config) -> str:
+    """The Matrix line of `check`: who the homeserver says we are (whoami), never the token."""
+    mx = config.matrix
+    if not mx.enabled:
+        return "matrix: off (no matrix.access_token or matrix.password)"
+    from bot.app.runner import matrix_login
+
+    try:
+        who = asyncio.run(matrix_login(config))
+    except ConfigError as error:
+        return f"matrix: on, but {error}"
+    servers = ", ".join(mx.servers)
+    return f"matrix: on, logged in at {mx.homeserver} as {who}; invites accepted from {servers}"
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:

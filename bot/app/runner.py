@@ -6,12 +6,16 @@ import asyncio
 import logging
 import signal
 from collections.abc import Sequence
+from pathlib import Path
 
-from bot.app.bootstrap import Runtime, control_socket_path
+from bot.app.bootstrap import Runtime, control_socket_path, store_path
 from bot.app.leader import LeaderDuties, leadership_for
 from bot.app.web import WebPortal, add_routes, build_web_app
+from bot.config import Config
 from bot.platforms.base import Leads, Platform, ServesWeb
 from bot.platforms.console.control import ControlServer
+from bot.platforms.matrix.adapter import MatrixPlatform
+from bot.platforms.matrix.session import whoami_line
 from bot.platforms.slack.adapter import SlackPlatform
 from bot.platforms.telegram.adapter import TelegramPlatform
 from bot.portal.site import Site
@@ -26,7 +30,22 @@ def build_platforms(runtime: Runtime) -> list[Platform]:
         platforms.append(TelegramPlatform(runtime.config.telegram, runtime.dispatcher))
     if runtime.config.slack.enabled:
         platforms.append(SlackPlatform(runtime.config, runtime.dispatcher))
+    if runtime.config.matrix.enabled:
+        platforms.append(
+            MatrixPlatform(runtime.config.matrix, runtime.dispatcher, matrix_dir(runtime.config))
+        )
     return platforms
+
+
+def matrix_dir(config: Config) -> Path:
+    """The Matrix login and encryption keys live beside the store (./data without one)."""
+    path = store_path(config)
+    return (path.parent if path is not None else Path("data")) / "matrix"
+
+
+async def matrix_login(config: Config) -> str:
+    """``@bot:server (device D)`` as the homeserver's whoami says, for `canbot check`."""
+    return await whoami_line(config.matrix, matrix_dir(config))
 
 
 def portal_site(runtime: Runtime) -> Site:

@@ -1,0 +1,1 @@
+"""The Matrix platform: matrix-nio inside `canbot run`'s loop, buttons as numbered reactions."""
