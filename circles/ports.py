@@ -23,6 +23,7 @@ Doc = dict[str, Any]
 INDEXES: Mapping[str, tuple[str, ...]] = {
     "volunteers": ("identities",),
     "checkins": ("volunteer",),  # mydata, forgetme and linkme find one author's check-ins
+    "holdings": ("volunteer", "role_key"),  # role-holding history, by person and by role
 }
 
 

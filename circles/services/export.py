@@ -13,7 +13,9 @@ FORMAT = "can-bot/1"
 # Tables that later features own; exported as their documents, sorted by id. One-time codes
 # (``one_time_codes``) stay out on purpose: they are credentials that live ten minutes, and an
 # import must not bring a working code (or a digest to guess it from) into another store.
-OTHER_TABLES = ("meetups", "topics", "relays", "checkins")
+OTHER_TABLES: tuple[str, ...] = ("meetups", "topics", "relays", "checkins")
+# Governance (decisions, role holdings and terms, the log, admins added from chat), as stored.
+OTHER_TABLES += ("decisions", "holdings", "role_terms", "governance_log", "admins")
 
 
 def export_volunteer(volunteer: Volunteer) -> dict[str, Any]:
@@ -148,6 +150,10 @@ def import_network(uow: UnitOfWork, data: dict[str, Any]) -> tuple[int, int]:
         for circle in circles:
             s.circles.save(circle)
         for table in OTHER_TABLES:
+            # Saving the circles above opened holdings for their holders: the export's own
+            # holdings (with their true since) replace them.
+            for doc in list(s.tx.all(table)):
+                s.tx.delete(table, str(doc["id"]))
             for doc in data.get(table, []):
                 s.tx.put(table, str(doc["id"]), doc)
         s.commit()
