@@ -6,6 +6,7 @@ from bot.commands import (
     chats,
     checkins,
     emergent_roles,
+    governance,
     identity,
     kits,
     meetups,
@@ -34,5 +35,6 @@ def build_registry() -> Registry:
             *checkins.commands(),
             *identity.commands(),
             *kits.commands(),
+            *governance.commands(),
         ]
     )

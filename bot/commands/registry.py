@@ -64,6 +64,8 @@ class Command:
     # Every other command answers in well under a millisecond of CPU and runs on the event
     # loop, because handing work to a thread costs more than the work (bench/throughput.py).
     slow: bool = False
+    # Keeps the line breaks of its free text (``decide``: the title, then a description).
+    multiline: bool = False
     params: tuple[Param, ...] = field(init=False)
 
     @property
