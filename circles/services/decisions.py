@@ -570,8 +570,9 @@ def close_due(uow: UnitOfWork) -> list[Closed]:
 
 
 def send_reminders(uow: UnitOfWork) -> dict[str, list[str]]:
-    """One private reminder to each member without a position, ``remind_before`` the close;
-    returns decision id -> the volunteer ids reminded."""
+    """One private reminder to each member without a position, ``remind_before`` the close
+    (halfway through a decision shorter than twice that); returns decision id -> the volunteer
+    ids reminded."""
     with uow.begin() as s:
         before = s.network.governance.remind_before
         reminded: dict[str, list[str]] = {}
@@ -579,7 +580,9 @@ def send_reminders(uow: UnitOfWork) -> dict[str, list[str]]:
             decision = Decision.from_doc(doc)
             if not decision.is_open or decision.reminded or decision.rule != CONSENT:
                 continue
-            if s.now < decision.closes_at - before:
+            # A decision shorter than twice the lead time is reminded halfway, not at once.
+            lead_time = min(before, (decision.closes_at - decision.opened_at) / 2)
+            if s.now < decision.closes_at - lead_time:
                 continue
             circle = s.circles.require(decision.circle)
             silent = [v for v in members_of(circle) if v not in decision.positions]
