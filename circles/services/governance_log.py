@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from circles.masking import mask, traces_of
 from circles.unit_of_work import Session, UnitOfWork
 
 LOG = "governance_log"
@@ -117,17 +118,23 @@ def read_log(uow: UnitOfWork, circle: str = "", role: str = "", limit: int = 0) 
 
 
 def forget_volunteer(s: Session, volunteer_id: str) -> None:
-    """Blank the volunteer where the log names them; the entry itself stays (it is the
-    network's record of what happened), as an anonymous one."""
+    """Blank the volunteer where the log names them, and mask their name in the words of every
+    entry (a reason, a decision's title or block reasons); the entry itself stays, as the
+    network's record of what happened."""
+    terms = traces_of(s, volunteer_id)
     for doc in list(s.tx.all(LOG)):
-        if volunteer_id in (doc.get("actor"), doc.get("subject")):
-            changed = {
-                **doc,
-                "actor": "" if doc.get("actor") == volunteer_id else doc.get("actor", ""),
-                "subject": "" if doc.get("subject") == volunteer_id else doc.get("subject", ""),
-            }
-            if changed["actor"] == "":
-                changed["reason"] = ""  # their own words may name them
+        changed = dict(doc)
+        for key in ("actor", "subject"):
+            if changed.get(key) == volunteer_id:
+                changed[key] = ""
+        changed["reason"] = mask(changed.get("reason", ""), terms)
+        detail = dict(changed.get("detail", {}))
+        if isinstance(detail.get("title"), str):
+            detail["title"] = mask(detail["title"], terms)
+        if isinstance(detail.get("blocks"), list):
+            detail["blocks"] = [mask(str(b), terms) for b in detail["blocks"]]
+        changed["detail"] = detail
+        if changed != doc:
             s.tx.put(LOG, doc["id"], changed)
 
 
