@@ -103,7 +103,7 @@ def save(tx: Transaction, holding: Holding) -> None:
     tx.put(HOLDINGS, holding.id, holding.to_doc())
 
 
-def _new_id(tx: Transaction) -> str:
+def new_holding_id(tx: Transaction) -> str:
     while True:
         candidate = "h" + secrets.token_hex(5)
         if tx.get(HOLDINGS, candidate) is None:
@@ -141,7 +141,7 @@ def follow_holders(
         save(
             tx,
             Holding(
-                id=_new_id(tx),
+                id=new_holding_id(tx),
                 circle=slug,
                 role=role,
                 volunteer=volunteer,

@@ -21,6 +21,7 @@ from circles.holding import (
     Holding,
     holdings_of,
     holdings_of_role,
+    new_holding_id,
     role_key,
     save,
     term_of,
@@ -71,11 +72,18 @@ def set_term(uow: UnitOfWork, actor: Actor, ref: str, length_text: str) -> TermC
                     "set_at": s.now.isoformat(),
                 },
             )
-        for holding in holdings_of_role(s.tx, circle.slug, role.slug):
-            if holding.until is None:
-                holding.term_ends = s.now + length if length else None
-                holding.asked_at = None
-                save(s.tx, holding)
+        current = [h for h in holdings_of_role(s.tx, circle.slug, role.slug) if h.until is None]
+        # Holders from before holdings were recorded have none yet: their record starts now.
+        tracked = {h.volunteer for h in current}
+        current += [
+            Holding(new_holding_id(s.tx), circle.slug, role.slug, holder, since=s.now)
+            for holder in role.holders
+            if holder not in tracked
+        ]
+        for holding in current:
+            holding.term_ends = s.now + length if length else None
+            holding.asked_at = None
+            save(s.tx, holding)
         glog.record(
             s,
             glog.TERM_SET,

@@ -288,3 +288,16 @@ def test_in_chinese(research: Say) -> None:
     reply = say("bob", "decide research 买一个水壶")
     assert "决定 #1 已在 research 发起" in reply.text
     assert [b.label for b in reply.buttons[0]] == ["同意", "弃权", "反对", "阻止"]
+
+
+def test_a_term_reaches_holders_from_before_holdings_were_recorded(
+    research: Say, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    say = research
+    with uow.begin() as s:  # a store from before: bob holds the role, with no holding record
+        for doc in list(s.tx.all("holdings")):
+            s.tx.delete("holdings", doc["id"])
+        s.commit()
+    say("admin", "term research/interviewer 30d")
+    clock.advance(timedelta(days=23))
+    assert run_terms(uow) == (1, 0)
