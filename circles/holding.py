@@ -27,6 +27,14 @@ def role_key(circle: str, role: str) -> str:
     return f"{circle}/{role}"
 
 
+def open_key(circle: str, role: str, volunteer: str) -> str:
+    return f"{circle}/{role}/{volunteer}"
+
+
+def left_key(role: str, volunteer: str, until: datetime) -> str:
+    return f"{role}/{volunteer}/{until.isoformat()}"
+
+
 @dataclass
 class Holding:
     """One volunteer holding one role, from ``since`` until ``until`` (None: still holds it)."""
@@ -63,6 +71,10 @@ class Holding:
             "terms": self.terms,
             "asked_at": iso(self.asked_at),
             "ended": self.ended,
+            # Lookups by index, so a save costs the same however long the history grows:
+            # the open holding of a person in a role, and one closed at a given moment.
+            "open_key": "" if self.until else open_key(self.circle, self.role, self.volunteer),
+            "left_key": left_key(self.role, self.volunteer, self.until) if self.until else "",
         }
 
     @classmethod
@@ -122,20 +134,27 @@ def follow_holders(
     """Open and close holdings for the holders that changed between two versions of a circle."""
     old, new = _held(before), _held(after)
     for role, volunteer in sorted(old - new):
-        for holding in holdings_of(tx, volunteer):
-            if holding.circle == slug and holding.role == role and holding.until is None:
+        for doc in tx.find(HOLDINGS, "open_key", open_key(slug, role, volunteer)):
+            holding = Holding.from_doc(doc)
+            if holding.until is None:
                 holding.until = now
                 holding.ended = holding.ended or "released"
                 save(tx, holding)
     for role, volunteer in sorted(new - old):
-        mine = holdings_of(tx, volunteer)
-        moved = [h for h in mine if h.role == role and h.until == now and h.circle != slug]
+        if any(
+            Holding.from_doc(d).until is None
+            for d in tx.find(HOLDINGS, "open_key", open_key(slug, role, volunteer))
+        ):
+            continue
+        moved = [
+            Holding.from_doc(d)
+            for d in tx.find(HOLDINGS, "left_key", left_key(role, volunteer, now))
+            if d["circle"] != slug
+        ]
         if moved:  # the other half of a split, in this same transaction
             holding = moved[0]
             holding.circle, holding.until, holding.ended = slug, None, ""
             save(tx, holding)
-            continue
-        if any(h.circle == slug and h.role == role and h.until is None for h in mine):
             continue
         length = term_of(tx, slug, role)
         save(

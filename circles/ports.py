@@ -23,7 +23,8 @@ Doc = dict[str, Any]
 INDEXES: Mapping[str, tuple[str, ...]] = {
     "volunteers": ("identities",),
     "checkins": ("volunteer",),  # mydata, forgetme and linkme find one author's check-ins
-    "holdings": ("volunteer", "role_key"),  # role-holding history, by person and by role
+    # Role-holding history by person and by role; the open holding; one closed at a moment.
+    "holdings": ("volunteer", "role_key", "open_key", "left_key"),
 }
 
 
