@@ -11,8 +11,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from circles.ask import AskRules
+from circles.governance import COUNTS, NAMES, Governance
 from circles.network import Network
 
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}")
@@ -170,6 +172,16 @@ SECTIONS: dict[str, set[str]] = {
         "allowed_servers",
         "prefix",
     },
+    "governance": {
+        "close_after",
+        "quorum",
+        "quorum_min",
+        "remind_before",
+        "term_notice",
+        "term_grace",
+        "max_terms",
+        "positions",
+    },
 }
 
 
@@ -289,7 +301,9 @@ def parse_config(text: str, env: Mapping[str, str], source: str = "<text>") -> C
     raw = _expand(raw, env)
     sections = {name: raw.get(name) or {} for name in SECTIONS}
     return Config(
-        network=_network(sections["network"]),
+        network=replace(
+            _network(sections["network"]), governance=_governance(sections["governance"])
+        ),
         storage=_storage(sections["storage"]),
         telegram=_telegram(sections["telegram"]),
         slack=_slack(sections["slack"]),
@@ -513,6 +527,57 @@ def _matrix(section: Mapping[str, Any]) -> MatrixConfig:
     if " " in config.prefix:
         raise ConfigError(f"matrix.prefix: '{config.prefix}' must be one word, like !can")
     return config
+
+
+def _whole(section: Mapping[str, Any], name: str, default: int, low: int, high: int) -> int:
+    value = section.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ConfigError(f"governance.{name}: '{value}' is not a whole number")
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"governance.{name}: '{value}' is not a whole number") from None
+    if not low <= number <= high:
+        raise ConfigError(f"governance.{name}: {number} is not between {low} and {high}")
+    return number
+
+
+def _quorum(value: Any) -> Fraction:
+    """``1/3``, ``0.5`` or ``50%`` of the circle's members."""
+    text = str(value).strip()
+    try:
+        share = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise ConfigError(f"governance.quorum: '{value}' is not a fraction like 1/3") from None
+    if not 0 <= share <= 1:
+        raise ConfigError(f"governance.quorum: {value} is not between 0 and 1")
+    return share
+
+
+def _governance(section: Mapping[str, Any]) -> Governance:
+    default = Governance()
+
+    def span(name: str, fallback: timedelta) -> timedelta:
+        if name not in section:
+            return fallback
+        duration = parse_duration(section[name], f"governance.{name}")
+        if duration < timedelta(minutes=1):
+            raise ConfigError(f"governance.{name}: at least one minute")
+        return duration
+
+    positions = _text(section, "positions", "governance", NAMES)
+    if positions not in (NAMES, COUNTS):
+        raise ConfigError(f"governance.positions: '{positions}' is not names or counts")
+    return Governance(
+        close_after=span("close_after", default.close_after),
+        quorum=_quorum(section.get("quorum", "1/3")),
+        quorum_min=_whole(section, "quorum_min", default.quorum_min, 1, 1000),
+        remind_before=span("remind_before", default.remind_before),
+        term_notice=span("term_notice", default.term_notice),
+        term_grace=span("term_grace", default.term_grace),
+        max_terms=_whole(section, "max_terms", default.max_terms, 1, 100),
+        positions=positions,
+    )
 
 
 def load_config(path: Path | None, env: Mapping[str, str]) -> Config:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from circles.governance import Governance
+
 
 @dataclass(frozen=True)
 class Network:
@@ -14,3 +16,4 @@ class Network:
     language: str = "zh"
     admins: frozenset[str] = field(default_factory=frozenset)
     role_load_warning: int = 4  # more roles than this and myroles warns
+    governance: Governance = field(default_factory=Governance)

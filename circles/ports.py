@@ -29,6 +29,8 @@ INDEXES: Mapping[str, tuple[str, ...]] = {
     "ask_messages": ("ask", "sender"),
     "offers": ("person",),
     "neighbors": ("identity",),
+    # Role-holding history by person and by role; the open holding; one closed at a moment.
+    "holdings": ("volunteer", "role_key", "open_key", "left_key"),
 }
 
 

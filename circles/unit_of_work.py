@@ -9,6 +9,7 @@ from datetime import datetime
 
 from circles.clock import Clock
 from circles.errors import N_, NotFound, PermissionDenied
+from circles.holding import follow_holders
 from circles.model import Circle, Volunteer
 from circles.network import Network
 from circles.ports import DocumentStore, Transaction
@@ -17,6 +18,7 @@ from circles.read_model import CirclesView
 VOLUNTEERS = "volunteers"
 CIRCLES = "circles"
 PREFERENCES = "preferences"
+ADMINS = "admins"  # admins added from chat, by volunteer id
 
 
 class Volunteers:
@@ -52,10 +54,11 @@ class Volunteers:
 
 
 class Circles:
-    """Circles by slug."""
+    """Circles by slug; saving one records who started or stopped holding its roles."""
 
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Transaction, now: datetime | None = None) -> None:
         self._tx = tx
+        self._now = now
 
     def get(self, slug: str) -> Circle | None:
         doc = self._tx.get(CIRCLES, slug)
@@ -71,7 +74,12 @@ class Circles:
         return [Circle.from_doc(doc) for doc in self._tx.all(CIRCLES)]
 
     def save(self, circle: Circle) -> None:
-        self._tx.put(CIRCLES, circle.slug, circle.to_doc())
+        doc = circle.to_doc()
+        if self._now is not None:
+            follow_holders(
+                self._tx, self._now, circle.slug, self._tx.get(CIRCLES, circle.slug), doc
+            )
+        self._tx.put(CIRCLES, circle.slug, doc)
 
     def remove(self, slug: str) -> None:
         self._tx.delete(CIRCLES, slug)
@@ -86,7 +94,7 @@ class Session:
         self.network = network
         self.code_key = code_key  # keys the digests of one-time codes (circles/one_time_code)
         self.volunteers = Volunteers(tx)
-        self.circles = Circles(tx)
+        self.circles = Circles(tx, now)
 
     def commit(self) -> None:
         self.tx.commit()
@@ -99,10 +107,13 @@ class Session:
                 return candidate
 
     def is_admin(self, volunteer: Volunteer | None, identity: str = "") -> bool:
+        """Bootstrap admins (config) and admins added from chat (the ``admins`` table)."""
         identities = set(volunteer.identities) if volunteer else set()
         if identity:
             identities.add(identity)
-        return bool(identities & self.network.admins)
+        if identities & self.network.admins:
+            return True
+        return volunteer is not None and self.tx.get(ADMINS, volunteer.id) is not None
 
     def require_volunteer(self, identity: str) -> Volunteer:
         volunteer = self.volunteers.by_identity(identity)

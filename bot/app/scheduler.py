@@ -13,7 +13,9 @@ lost or doubled when the process restarts:
 The scheduler also runs the network's self-organization: every ``settle_seconds`` (and once at
 start) role proposals that stood 48 hours without objection become active (``settle_proposals``),
 and every tick sends the announcements use cases queued in the store (new roles, splits, action
-groups), one batch at a time so they arrive in order.
+groups), one batch at a time so they arrive in order. Every ``govern_seconds`` (and at start)
+the governance job closes due decisions, reminds members without a position, and asks or
+releases role holders at the end of their terms.
 
 Each notice goes to the platform named by its chat's prefix (``telegram:`` -> the platform
 named ``telegram``); sends run in their own tasks, so a slow broadcast never holds up a tick.
@@ -34,6 +36,7 @@ from bot.broadcasts.notice import render
 from bot.i18n import Translator
 from bot.platforms.base import Platform
 from circles.services.announcements import Announcement, take_announcements
+from circles.services.decisions import run_decisions
 from circles.services.emergent_roles import settle_proposals
 from circles.services.reminders import (
     SENT,
@@ -44,12 +47,14 @@ from circles.services.reminders import (
     release_unsent,
     run_tick,
 )
+from circles.services.role_terms import run_terms
 from circles.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 TICK_JOB, NEXT_JOB, PRUNE_JOB = "tick", "next-due", "prune"
 SETTLE_JOB, ANNOUNCE_JOB = "settle", "announce"
 ASK_TICK_JOB, ASK_SEND_JOB = "ask-tick", "ask-send"
+GOVERN_JOB = "govern"
 
 
 class MeetupScheduler:
@@ -67,6 +72,7 @@ class MeetupScheduler:
         settle_seconds: float = 60.0,
         asks: AskDuties | None = None,
         ask_seconds: float = 20.0,
+        govern_seconds: float = 15.0,
     ) -> None:
         self.uow = uow
         self.routes = {platform.name.lower(): platform for platform in platforms}
@@ -75,6 +81,7 @@ class MeetupScheduler:
         self.tick_seconds = tick_seconds
         self.stop_grace = stop_grace
         self.settle_seconds = settle_seconds
+        self.govern_seconds = govern_seconds
         self._announcing: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._sending: set[asyncio.Task[None]] = set()
@@ -102,6 +109,9 @@ class MeetupScheduler:
             scheduler.add_job(
                 self.ask_send, "interval", seconds=self.tick_seconds, id=ASK_SEND_JOB, **options
             )
+        scheduler.add_job(
+            self.govern, "interval", seconds=self.govern_seconds, id=GOVERN_JOB, **options
+        )
         scheduler.start()
         self._scheduler = scheduler
         released = release_unsent(self.uow)
@@ -110,6 +120,7 @@ class MeetupScheduler:
         await self.wake()
         await self.settle()
         await self.ask_tick()
+        await self.govern()
 
     async def stop(self) -> None:
         """Stop ticking, then give sends already under way a moment to finish."""
@@ -175,6 +186,25 @@ class MeetupScheduler:
                 log.info("%d role proposals stood after 48 hours", len(settled))
         except Exception:
             log.exception("settling role proposals failed")
+        await self.announce()
+
+    async def govern(self) -> None:
+        """Close due decisions, remind silent members, ask and release role holders at the end
+        of their terms; what they tell goes out through the announcement outbox, once."""
+        try:
+            closed, reminded = run_decisions(self.uow)
+            asked, released = run_terms(self.uow)
+            if closed or reminded or asked or released:
+                log.info(
+                    "governance: %d decisions closed, %d reminders, %d term questions, "
+                    "%d roles released",
+                    closed,
+                    reminded,
+                    asked,
+                    released,
+                )
+        except Exception:
+            log.exception("the governance job failed")
         await self.announce()
 
     async def announce(self) -> None:

@@ -7,6 +7,7 @@ from bot.commands import (
     chats,
     checkins,
     emergent_roles,
+    governance,
     identity,
     kits,
     meetups,
@@ -36,5 +37,6 @@ def build_registry() -> Registry:
             *identity.commands(),
             *kits.commands(),
             *asks.commands(),
+            *governance.commands(),
         ]
     )

@@ -122,7 +122,7 @@ class Dispatcher:
         )
         args: Args = {}
         try:
-            args = command.parse(rest.replace("\n", " "))
+            args = command.parse(rest if command.multiline else rest.replace("\n", " "))
             if command.who in (Who.VOLUNTEER, Who.MEMBER, Who.LEAD):
                 self._require_volunteer(actor)
             return command.handler(context, args)

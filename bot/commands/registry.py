@@ -67,6 +67,8 @@ class Command:
     slow: bool = False
     # Other names the command answers to (Chinese names: 求助 for ask); help shows them.
     aliases: tuple[str, ...] = ()
+    # Keeps the line breaks of its free text (``decide``: the title, then a description).
+    multiline: bool = False
     params: tuple[Param, ...] = field(init=False)
 
     @property

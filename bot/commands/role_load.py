@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands.context import CommandContext
 from circles.services.role_load import overloaded_in
+from circles.services.role_terms import long_holdings
 
 
 def role_load_lines(ctx: CommandContext, slug: str) -> list[str]:
@@ -14,14 +15,31 @@ def role_load_lines(ctx: CommandContext, slug: str) -> list[str]:
     """
     if ctx.actor.in_group:
         return []
+    t = ctx.t
+    lines = long_holding_lines(ctx, slug)
     loads = overloaded_in(ctx.uow, ctx.actor, slug)
     if not loads:
-        return []
-    t = ctx.t
+        return lines
     limit = ctx.uow.network.role_load_warning
-    lines = [t("For leads: holding more than {limit} roles across the network:", limit=limit)]
+    lines.append(t("For leads: holding more than {limit} roles across the network:", limit=limit))
     lines.extend(
         "• " + t.plural("{name}: {count} role", "{name}: {count} roles", load.roles, name=load.name)
         for load in loads
+    )
+    return lines
+
+
+def long_holding_lines(ctx: CommandContext, slug: str) -> list[str]:
+    """Roles one person has held for more terms in a row than ``governance.max_terms``: time to
+    ask whether someone else could take it on (the same audience as the role load)."""
+    found = long_holdings(ctx.uow, ctx.actor, slug)
+    if not found:
+        return []
+    t = ctx.t
+    limit = ctx.uow.network.governance.max_terms
+    lines = [t("For leads: held for more than {limit} terms in a row:", limit=limit)]
+    lines.extend(
+        "• " + t("{name}: {role}, term {count}", name=item.name, role=item.role, count=item.terms)
+        for item in found
     )
     return lines

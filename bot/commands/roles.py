@@ -4,6 +4,7 @@ unassign."""
 from __future__ import annotations
 
 from bot.commands.context import CommandContext
+from bot.commands.governance import holder_since_lines, no_lead_line
 from bot.commands.meetups import my_sessions, next_session_line
 from bot.commands.registry import Args, Command, Who
 from bot.commands.role_load import role_load_lines
@@ -77,10 +78,13 @@ def circle(ctx: CommandContext, args: Args) -> Reply:
     ]
     leads = ", ".join(view.names.get(i, "?") for i in c.leads) or t("none yet")
     lines.append(t("Leads: {leads}", leads=leads))
+    if not c.leads:
+        lines.append(no_lead_line(ctx, c.slug))
     lines.append(t("Members: {count}", count=len(c.members)))
     if c.roles:
         lines.append(t("Roles:"))
         lines.extend(role_line(t, c, r, view.names) for r in c.roles)
+        lines.extend(holder_since_lines(ctx, c.slug, view.names))
     unheld = [r.slug for r in c.roles if r.status != PROPOSED and not r.holders]
     if unheld:
         lines.append(t("Nobody holds: {roles}", roles=", ".join(unheld)))

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from bot.circle_map import palette
 from bot.circle_map.png import MapImageUnavailable
+from bot.commands.governance import STATUS_LABELS
 from bot.local_time import when
 from bot.portal import guard, kit_pages, language
 from bot.portal.live import MapFeed
@@ -22,9 +23,11 @@ from bot.portal.pages import Pages
 from bot.portal.query import checked_query
 from bot.portal.site import Site
 from circles.ask import Ask, kind_label
+from circles.decision import ANSWER_LABELS, ANSWERS, Decision
 from circles.errors import N_
 from circles.model import NETWORK, Circle
 from circles.services.ask_views import ask_board
+from circles.services.decisions import list_decisions
 from circles.text import pick
 from toolkits.errors import KitNotFound
 from toolkits.kit import Kit
@@ -150,6 +153,35 @@ class Portal:
             usage=kit_usage_counts(self.site.uow),
         )
 
+    async def decisions(self, request: web.Request) -> web.Response:
+        """Open and recent decisions: text, positions counted, outcome, reasons for blocks;
+        who took which position only when ``governance.positions`` is ``names``."""
+        asked = self.ask(request)
+        found = list_decisions(self.site.uow, recent=50)
+        t = self.pages.translator(asked.lang)
+        timezone = self.site.config.network.timezone
+        overview = read_overview(self.site.uow)
+
+        def names_for(decision: Decision, answer: str) -> str:
+            return ", ".join(
+                found.names.get(who, "?")
+                for who, position in decision.positions.items()
+                if position.answer == answer
+            )
+
+        return self.page(
+            request,
+            asked,
+            "decisions.html.j2",
+            found=found,
+            circle_names={c.slug: c.display_name(asked.lang) for _, c in overview.tree},
+            status_labels=STATUS_LABELS,
+            answers=ANSWERS,
+            answer_labels=ANSWER_LABELS,
+            names_for=names_for,
+            when=lambda instant, zone=timezone: when(t, instant, zone),
+        )
+
     async def kit(self, request: web.Request) -> web.Response:
         asked = self.ask(request)
         kit = self.find_kit(request.match_info["kit"])
@@ -249,6 +281,7 @@ def add_portal(app: web.Application, site: Site) -> Portal:
     app.router.add_get(
         f"/kits/{KIT_ID}.{{fmt:pdf|html|md}}", portal.kit_download, name=f"{name}-kit-file"
     )
+    app.router.add_get("/decisions", portal.decisions, name=f"{name}-decisions")
     app.router.add_get("/palette.css", portal.palette_css, name=f"{name}-palette")
     app.router.add_get("/favicon.ico", portal.favicon, name=f"{name}-favicon")
     for page, slashed in (("map", "/map/"), ("kits", "/kits/"), ("kit", f"/kits/{KIT_ID}/")):

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from circles.actor import Actor
+from circles.decision import BLOCK, NO_OBJECTION, PASSED, ROLE, WITHDRAWN, Position
 from circles.errors import N_, Conflict, PermissionDenied
 from circles.masking import mask_localized, traces_of
 from circles.model import ACTIVE, PROPOSED, Circle, Role, Volunteer
+from circles.services import decisions
 from circles.services.announcements import announce
 from circles.services.lookup import find_circle
 from circles.services.roles import find_role
@@ -110,6 +112,20 @@ def propose_role(
         )
         circle.roles.append(role)
         s.circles.save(circle)
+        # The proposal is a decision of kind role under the no-objection rule: the decisions'
+        # own closing (``settle_proposals`` and the governance job) makes it stand.
+        decisions.open_in(
+            s,
+            circle,
+            volunteer.id,
+            name,
+            kind=ROLE,
+            description=purpose,
+            closes_in=STANDS_AFTER,
+            rule=NO_OBJECTION,
+            role=slug,
+            announced=False,
+        )
         ref = f"{circle.slug}/{slug}"
         announce(
             s,
@@ -136,6 +152,7 @@ def accept_role(uow: UnitOfWork, actor: Actor, ref: str) -> Proposal:
         s.require_lead(volunteer, circle)
         _proposed(circle, role).status = ACTIVE
         s.circles.save(circle)
+        decisions.settle_linked(s, circle.slug, role.slug, PASSED, volunteer.id, "accepted")
         announce(
             s,
             circle.chats,
@@ -165,6 +182,10 @@ def object_to_role(uow: UnitOfWork, actor: Actor, ref: str) -> Proposal:
             raise Conflict(N_("You already object to {role}."), role=where)
         role.objections.append(volunteer.id)
         s.circles.save(circle)
+        linked = decisions.linked_decision(s, circle.slug, role.slug)
+        if linked is not None:
+            linked.positions[volunteer.id] = Position(BLOCK, "", s.now)
+            decisions.save(s, linked)
         announce(
             s,
             circle.chats,
@@ -186,6 +207,7 @@ def reject_role(uow: UnitOfWork, actor: Actor, ref: str) -> Proposal:
             s.require_lead(volunteer, circle)
         circle.roles.remove(role)
         s.circles.save(circle)
+        decisions.settle_linked(s, circle.slug, role.slug, WITHDRAWN, volunteer.id, "rejected")
         announce(
             s,
             circle.chats,
@@ -240,9 +262,18 @@ def pending_proposals(
 
 
 def settle_proposals(uow: UnitOfWork) -> list[str]:
-    """Make active every proposal 48 hours old with no objection; returns ``circle/role``s."""
+    """Make active every proposal 48 hours old with no objection; returns ``circle/role``s.
+
+    Proposals are decisions of kind role: closing the due decisions settles them. A proposal
+    stored before decisions existed has none and follows the same rule here.
+    """
+    settled = [
+        f"{c.decision.circle}/{c.decision.role}"
+        for c in decisions.close_due(uow)
+        if c.decision.kind == ROLE and c.passed
+    ]
     with uow.begin() as s:
-        settled: list[str] = []
+        legacy: list[str] = []
         for circle in s.circles.all():
             due = [
                 role
@@ -251,11 +282,12 @@ def settle_proposals(uow: UnitOfWork) -> list[str]:
                 and not role.objections
                 and role.proposed_at is not None
                 and s.now - role.proposed_at >= STANDS_AFTER
+                and not decisions.has_decision(s, circle.slug, role.slug)
             ]
             for role in due:
                 role.status = ACTIVE
                 ref = f"{circle.slug}/{role.slug}"
-                settled.append(ref)
+                legacy.append(ref)
                 announce(
                     s,
                     circle.chats,
@@ -269,9 +301,9 @@ def settle_proposals(uow: UnitOfWork) -> list[str]:
                 )
             if due:
                 s.circles.save(circle)
-        if settled:
+        if legacy:
             s.commit()
-        return settled
+    return settled + legacy
 
 
 # Hooks for personal data (mydata, forgetme, linkme): each works inside the caller's session.

@@ -26,7 +26,11 @@ ASK_TABLES = (
 # hand-off (claimed, sent, failed, skipped) and the queued announcements. Without them a restore
 # would remind everyone again of what they were already told, and drop what was queued.
 # (A settled proposal or a formed topic is its own state in ``circles`` and ``topics``.)
-OTHER_TABLES: tuple[str, ...] = (*FEATURE_TABLES, *ASK_TABLES, DELIVERIES, ANNOUNCEMENTS)
+# Governance (decisions, role holdings and terms, the log, admins added from chat), as stored.
+GOVERNANCE_TABLES = ("decisions", "holdings", "role_terms", "governance_log", "admins")
+OTHER_TABLES: tuple[str, ...] = (
+    *FEATURE_TABLES, *ASK_TABLES, *GOVERNANCE_TABLES, DELIVERIES, ANNOUNCEMENTS,
+)  # fmt: skip
 
 
 def export_volunteer(volunteer: Volunteer) -> dict[str, Any]:
@@ -168,6 +172,10 @@ def import_network(uow: UnitOfWork, data: dict[str, Any]) -> tuple[int, int]:
         for circle in circles:
             s.circles.save(circle)
         for table in OTHER_TABLES:
+            # Saving the circles above opened holdings for their holders: the export's own
+            # holdings (with their true since) replace them.
+            for doc in list(s.tx.all(table)):
+                s.tx.delete(table, str(doc["id"]))
             for doc in data.get(table, []):
                 s.tx.put(table, str(doc["id"]), doc)
         s.commit()

@@ -15,25 +15,31 @@ from typing import Any
 
 from circles.actor import Actor
 from circles.errors import N_, NotFound, PermissionDenied
+from circles.holding import HOLDINGS, ROLE_TERMS
 from circles.services import (
     announcements,
     ask_data,
     asks,
     checkins,
     circle_people,
+    decisions,
+    direct,
     emergent_roles,
+    governance_log,
+    leadership,
     meetups,
     neighborhood_chats,
     one_time_codes,
     profiles,
     relays,
+    role_terms,
     topics,
 )
 from circles.services.export import FORMAT
 from circles.services.neighbors import person_of
 from circles.services.one_time_codes import IssuedCode
 from circles.services.reminders import DELIVERIES
-from circles.unit_of_work import CIRCLES, PREFERENCES, VOLUNTEERS, Session, UnitOfWork
+from circles.unit_of_work import ADMINS, CIRCLES, PREFERENCES, VOLUNTEERS, Session, UnitOfWork
 
 FORGET = "forget"
 # Store tables no hook needs to visit, and why. (A storage adapter's own bookkeeping, such as
@@ -83,6 +89,16 @@ def hooks() -> tuple[Hook, ...]:
              (topics.TOPICS,)),
         Hook("proposals", emergent_roles.forget_volunteer, emergent_roles.merge_volunteers,
              emergent_roles.data_of, (CIRCLES,)),
+        Hook("decisions", decisions.forget_volunteer, decisions.merge_volunteers,
+             decisions.data_of, (decisions.DECISIONS,)),
+        Hook("role_holdings", role_terms.forget_volunteer, role_terms.merge_volunteers,
+             role_terms.data_of, (HOLDINGS, ROLE_TERMS)),
+        Hook("governance_log", governance_log.forget_volunteer, governance_log.merge_volunteers,
+             governance_log.data_of, (governance_log.LOG,)),
+        Hook("admin", leadership.forget_admin, leadership.merge_admin, leadership.admin_data_of,
+             (ADMINS,)),
+        Hook("private_messages", direct.forget_volunteer, direct.merge_volunteers,
+             direct.data_of, (announcements.ANNOUNCEMENTS,)),
         Hook("announcements", announcements.forget_volunteer, announcements.merge_volunteers,
              announcements.data_of, (announcements.ANNOUNCEMENTS,)),
         Hook("codes", one_time_codes.forget_volunteer, one_time_codes.merge_volunteers,

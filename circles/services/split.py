@@ -92,36 +92,49 @@ def split_circle(
         volunteer = s.require_volunteer(actor.identity)
         parent = find_circle(s, circle_slug)
         s.require_lead(volunteer, parent)
-        slug = check_slug(new_slug, field="slug")
-        if s.circles.get(slug) is not None:
-            raise Conflict(N_("There is already a circle '{circle}'."), circle=slug)
-        moving = [parent.role(r) for r in _role_slugs(s, parent, role_refs)]
-        name, purpose = _derived(parent, moving)
-        child = Circle(slug=slug, name=name, purpose=purpose, parent=parent.slug)
-        for role in moving:
-            parent.roles.remove(role)
-            child.roles.append(role)
-            for holder in role.holders:
-                child.add_member(holder)
-        parent.members = [
-            m
-            for m in parent.members
-            if m not in child.members or m in parent.leads or parent.roles_held_by(m)
-        ]
-        s.circles.save(parent)
-        s.circles.save(child)
-        announce(
-            s,
-            parent.chats,
-            N_(
-                "🧬 {circle} split: the new circle {child} ({name}) now carries {roles}; their "
-                "holders moved with them."
-            ),
-            buttons=[(N_("See the new circle"), f"circle {slug}")],
-            circle=parent.slug,
-            child=slug,
-            name=name,
-            roles=", ".join(r.slug for r in moving),
-        )
+        split = split_in(s, parent, new_slug, role_refs)
         s.commit()
-        return Split(parent, child, list(child.members))
+        return split
+
+
+def check_split(s: Session, parent: Circle, new_slug: str, role_refs: list[str]) -> str:
+    """Refuse a split that could not be made; returns the new circle's slug."""
+    slug = check_slug(new_slug, field="slug")
+    if s.circles.get(slug) is not None:
+        raise Conflict(N_("There is already a circle '{circle}'."), circle=slug)
+    _role_slugs(s, parent, role_refs)
+    return slug
+
+
+def split_in(s: Session, parent: Circle, new_slug: str, role_refs: list[str]) -> Split:
+    """The split inside an open session (a lead's command, or a decision that passed)."""
+    slug = check_split(s, parent, new_slug, role_refs)
+    moving = [parent.role(r) for r in _role_slugs(s, parent, role_refs)]
+    name, purpose = _derived(parent, moving)
+    child = Circle(slug=slug, name=name, purpose=purpose, parent=parent.slug)
+    for role in moving:
+        parent.roles.remove(role)
+        child.roles.append(role)
+        for holder in role.holders:
+            child.add_member(holder)
+    parent.members = [
+        m
+        for m in parent.members
+        if m not in child.members or m in parent.leads or parent.roles_held_by(m)
+    ]
+    s.circles.save(parent)
+    s.circles.save(child)
+    announce(
+        s,
+        parent.chats,
+        N_(
+            "🧬 {circle} split: the new circle {child} ({name}) now carries {roles}; their "
+            "holders moved with them."
+        ),
+        buttons=[(N_("See the new circle"), f"circle {slug}")],
+        circle=parent.slug,
+        child=slug,
+        name=name,
+        roles=", ".join(r.slug for r in moving),
+    )
+    return Split(parent, child, list(child.members))

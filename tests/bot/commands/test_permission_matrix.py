@@ -43,9 +43,14 @@ ATTEMPTS = {
     "accept": ["accept research/translator"],
     "reject": ["reject research/translator"],
     "split": ["split research listening interviewer", "split research listening scenario-mapper"],
+    "lead": ["lead research Alice", "lead connect Alice she knows everyone"],
 }
 # Commands open to volunteers whose lead-only sub-commands the matrix also tries.
-LEAD_SUBCOMMANDS = ["relay new 2030-12-01T20:00 24x60 Poetry relay"]
+LEAD_SUBCOMMANDS = [
+    "relay new 2030-12-01T20:00 24x60 Poetry relay",
+    "unlead research Admin",
+    "term research/interviewer 30d",
+]
 REFUSED = "Only a lead of"
 
 Ask = Callable[[str], Coroutine[Any, Any, str]]

@@ -7,6 +7,7 @@ import html
 import re
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -356,3 +357,44 @@ async def test_an_oversized_request_line_logs_one_warning_without_its_content(
     records = [r for r in caplog.records if r.name.startswith("aiohttp")]
     assert [r.levelname for r in records] == ["WARNING"] * 3
     assert all(r.exc_info is None and "secret" not in r.getMessage() for r in records)
+
+
+async def test_the_decisions_page_counts_positions_and_shows_reasons_for_blocks(
+    dispatcher: Dispatcher, http: aiohttp.ClientSession
+) -> None:
+    def say(who: str, line: str) -> None:
+        reply = dispatcher.handle(Actor(f"console:{who}", who), line)
+        assert not reply.error, reply.text
+
+    for who in ("ann", "bob"):
+        say(who, "join")
+    say("ann", "claim research/interviewer")
+    say("bob", "claim research/tea-house-host")
+    say("ann", "decide research Tea on <Mondays> --why a quieter day")
+    say("ann", "position 1 agree")
+    say("bob", "position 1 block Mondays I work late")
+    async with running_portal(dispatcher) as site:
+        status, body, _ = await get(http, site.base + "/decisions?lang=en")
+        assert status == 200
+        assert "#1 Tea on &lt;Mondays&gt;" in body and "a quieter day" in body
+        assert "Agree 1, abstain 0, disagree 0, block 1." in body
+        assert "Block: Mondays I work late" in body and "agree: ann" in body
+        _, body, _ = await get(http, site.base + "/decisions?lang=zh")
+        assert (
+            "同意 1，弃权 0，反对 0，阻止 1。" in body and "阻止理由：Mondays I work late" in body
+        )
+
+
+async def test_the_decisions_page_shows_counts_only_when_the_network_says_so(
+    dispatcher: Dispatcher, http: aiohttp.ClientSession
+) -> None:
+    rules = replace(dispatcher.uow.network.governance, positions="counts")
+    dispatcher.uow.network = replace(dispatcher.uow.network, governance=rules)
+    for who in ("ann", "bob"):
+        dispatcher.handle(Actor(f"console:{who}", who), "join")
+    dispatcher.handle(Actor("console:ann", "ann"), "claim research/interviewer")
+    dispatcher.handle(Actor("console:ann", "ann"), "decide research Tea")
+    dispatcher.handle(Actor("console:ann", "ann"), "position 1 agree")
+    async with running_portal(dispatcher) as site:
+        _, body, _ = await get(http, site.base + "/decisions?lang=en")
+    assert "Agree 1, abstain 0" in body and "agree: ann" not in body
