@@ -37,6 +37,7 @@ from circles.services.emergent_roles import settle_proposals
 from circles.services.reminders import (
     SENT,
     Notice,
+    RecordFaults,
     mark_delivered,
     mark_departing,
     prune_deliveries,
@@ -75,6 +76,8 @@ class MeetupScheduler:
         self._scheduler: AsyncIOScheduler | None = None
         self._sending: set[asyncio.Task[None]] = set()
         self._armed_for: datetime | None = None
+        # Kept across ticks so a record that cannot be scheduled is logged once, not each tick.
+        self._faults = RecordFaults()
 
     async def start(self) -> None:
         # Built here, not at import or construction: it binds to the running loop.
@@ -119,7 +122,7 @@ class MeetupScheduler:
         cannot cut one between claiming and handing the notices to their send task.
         """
         try:
-            tick = run_tick(self.uow, self.offsets, self.routes.keys())
+            tick = run_tick(self.uow, self.offsets, self.routes.keys(), faults=self._faults)
             if tick.notices:
                 task = asyncio.get_running_loop().create_task(self._deliver(tick.notices))
                 self._sending.add(task)
