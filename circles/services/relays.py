@@ -13,6 +13,7 @@ from circles.masking import mask, traces_of
 from circles.model import NETWORK
 from circles.recurrence import at_local, parse_clock, within_reach, zone
 from circles.relay import Relay, parse_shape
+from circles.services import quotas
 from circles.services.meetups import circle_timezone
 from circles.text import clean
 from circles.text import slug as check_slug
@@ -81,6 +82,7 @@ def create_relay(
         target = s.circles.require(circle_for(s, actor, circle))
         s.require_lead(volunteer, target)
         within_reach(day, s.now.date())
+        quotas.check_coming_relays(s, volunteer, _coming_by(s, volunteer.id))
         start = at_local(day, start_time, zone(circle_timezone(s, target.slug)))
         if start <= s.now:
             raise Invalid(
@@ -99,6 +101,20 @@ def create_relay(
         s.tx.put(RELAYS, relay.id, relay.to_doc())
         s.commit()
         return relay
+
+
+def _coming_by(s: Session, volunteer_id: str) -> int:
+    """How many relays not yet over ``volunteer_id`` created."""
+    count = 0
+    for doc in s.tx.all(RELAYS):
+        if doc.get("created_by") != volunteer_id:
+            continue
+        try:
+            if Relay.from_doc(doc).end > s.now:
+                count += 1
+        except (KeyError, TypeError, ValueError, OverflowError):
+            count += 1  # an unreadable one counts until its lead deletes it
+    return count
 
 
 def view_relay(uow: UnitOfWork, relay_id: str) -> RelayView:
