@@ -380,9 +380,14 @@ def _telegram(section: Mapping[str, Any]) -> TelegramConfig:
     )
     if token and mode == "webhook" and not config.webhook_url:
         raise ConfigError("telegram.webhook_url: required when telegram.mode is webhook")
-    if token and mode == "webhook" and not re.match(r"^[A-Za-z0-9_-]{1,256}$", config.secret_token):
+    # At least 16 characters: a short secret can be guessed by anyone who finds the webhook.
+    if (
+        token
+        and mode == "webhook"
+        and not re.match(r"^[A-Za-z0-9_-]{16,256}$", config.secret_token)
+    ):
         raise ConfigError(
-            "telegram.secret_token: required in webhook mode (1-256 of A-Z a-z 0-9 _ -)"
+            "telegram.secret_token: required in webhook mode (16-256 of A-Z a-z 0-9 _ -)"
         )
     return config
 

@@ -7,9 +7,18 @@ two cores, one for the bot). Waiting renders are bounded (past ``max_pending`` a
 refused with KitBusy, never queued forever), and the same request twice costs nothing: results
 are kept in a bounded LRU cache keyed by kit id, kit version, format, language and the
 *checked* parameter values, so ``buildings=1-8,10`` and ``buildings=1–8, 10`` share one entry.
-Identical requests in flight at once share one render. Community kits still render their
-templates and their PDF in the sandbox (a child of the worker, killed at its deadline), as they do
-anywhere else, so a hostile kit costs the worker a refusal, not its time or its memory.
+Identical requests in flight at once share one render.
+
+One visitor must not take the press from everyone: web downloads may hold at most
+``web_share`` of the ``max_pending`` places (chat commands keep the rest), one client address
+at most ``per_client``, and the press hands a free worker to a waiting chat render first, then
+to the web client served least recently (clients take turns, so a loop of requests from one
+address waits behind the others). Only ``workers`` renders are in the pool at once; the rest
+wait in the press's own queue, where that order can still be chosen.
+
+Community kits still render their templates and their PDF in the sandbox (a child of the
+worker, killed at its deadline), as they do anywhere else, so a hostile kit costs the worker a
+refusal, not its time or its memory.
 
 Two ways in, same queue and cache:
 
@@ -82,6 +91,10 @@ class PressSettings:
     wait_seconds: float = 120.0
     # A fresh worker now and then bounds whatever memory WeasyPrint's caches keep growing.
     tasks_per_worker: int = 200
+    # Web downloads may hold at most this many of the ``max_pending`` places (chat keeps the
+    # rest), and one client address at most ``per_client`` of them.
+    web_share: int = 6
+    per_client: int = 2
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,16 @@ class _Order:
         return RenderedKit(self.filename, MIME_TYPES[self.fmt], data)
 
 
+@dataclass
+class _Ticket:
+    """A render waiting for (or holding) a worker; every identical request shares its future."""
+
+    order: _Order
+    future: concurrent.futures.Future[bytes]
+    client: str | None  # None: a chat command; else the web client's address
+    seq: int
+
+
 class KitPress:
     """Renders kits in a pool (started on first use), with a bounded queue and an LRU cache."""
 
@@ -116,10 +139,16 @@ class KitPress:
         self.settings = settings or PressSettings()
         # The function a worker runs; a test may swap in one that waits for its signal.
         self._job: Job = job or render_job
-        self._lock = threading.Lock()
+        # Reentrant: a future finished at once runs its callbacks in the thread that set it.
+        self._lock = threading.RLock()
         self._pool: concurrent.futures.Executor | None = None
         self._closed = False
         self._in_flight: dict[Key, concurrent.futures.Future[bytes]] = {}
+        self._tickets: dict[Key, _Ticket] = {}  # waiting or running, by key
+        self._running: set[Key] = set()
+        self._seq = 0
+        self._turn = 0
+        self._served: dict[str | None, int] = {}  # each client's last turn at a worker
         self._cache: OrderedDict[Key, RenderedKit] = OrderedDict()
         self._cache_size = 0
         # Counters for tests, benchmarks and a status page: renders started, answers served
@@ -133,9 +162,9 @@ class KitPress:
     def render(
         self, kit_id: str, fmt: str, lang: str, params: Mapping[str, str] | None = None
     ) -> RenderedKit:
-        """The kit rendered; blocks this thread (never call it on the event loop)."""
+        """The kit rendered for a chat command; blocks this thread (never on the event loop)."""
         order = self._order(kit_id, fmt, lang, params or {})
-        pending = self._submit(order)
+        pending = self._submit(order, None)
         if isinstance(pending, RenderedKit):
             return pending
         try:
@@ -149,11 +178,17 @@ class KitPress:
         return order.rendered(data)
 
     async def render_async(
-        self, kit_id: str, fmt: str, lang: str, params: Mapping[str, str] | None = None
+        self,
+        kit_id: str,
+        fmt: str,
+        lang: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        client: str = "",
     ) -> RenderedKit:
-        """The kit rendered, awaited without blocking the event loop (for the web portal)."""
+        """The kit rendered for a web ``client`` (its address), awaited off the event loop."""
         order = self._order(kit_id, fmt, lang, params or {})
-        pending = self._submit(order)
+        pending = self._submit(order, client)
         if isinstance(pending, RenderedKit):
             return pending
         # Shielded: a client that goes away must not cancel a render others may be sharing.
@@ -177,6 +212,9 @@ class KitPress:
         with self._lock:
             self._closed = True
             pool, self._pool = self._pool, None
+            waiting = [t for k, t in self._tickets.items() if k not in self._running]
+        for ticket in waiting:
+            ticket.future.cancel()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -209,7 +247,9 @@ class KitPress:
         key: Key = (kit.id, kit.version, templates, fmt, lang, *sorted(values.items()))
         return _Order(kit, fmt, lang, dict(params), key)
 
-    def _submit(self, order: _Order) -> RenderedKit | concurrent.futures.Future[bytes]:
+    def _submit(
+        self, order: _Order, client: str | None
+    ) -> RenderedKit | concurrent.futures.Future[bytes]:
         with self._lock:
             if self._closed:
                 raise KitBusy(N_("Kits cannot be rendered right now: the bot is stopping."))
@@ -222,18 +262,96 @@ class KitPress:
             if shared is not None:
                 self.shared += 1
                 return shared
-            if len(self._in_flight) >= self.settings.max_pending:
-                raise KitBusy(
-                    N_("Too many kits are being prepared right now; please try again in a minute.")
-                )
-            future = self._start().submit(
-                self._job, order.kit, order.fmt, order.lang, order.params, self.public_url
-            )
+            self._admit(client)
+            future: concurrent.futures.Future[bytes] = concurrent.futures.Future()
+            self._seq += 1
+            self._tickets[order.key] = _Ticket(order, future, client, self._seq)
             self._in_flight[order.key] = future
             self.renders += 1
-        # Outside the lock: a future that is already done runs its callback right here.
         future.add_done_callback(functools.partial(self._finished, order))
+        self._dispatch()
         return future
+
+    def _admit(self, client: str | None) -> None:
+        """Refuse a new render past the limits: the whole queue, the web's share, one client's."""
+        tickets = self._tickets.values()
+        if len(tickets) >= self.settings.max_pending:
+            raise KitBusy(
+                N_("Too many kits are being prepared right now; please try again in a minute.")
+            )
+        if client is None:
+            return  # chat keeps the places the web cannot take
+        if sum(1 for t in tickets if t.client is not None) >= self.settings.web_share:
+            raise KitBusy(
+                N_("Too many kits are being prepared right now; please try again in a minute.")
+            )
+        if sum(1 for t in tickets if t.client == client) >= self.settings.per_client:
+            raise KitBusy(
+                N_(
+                    "You already have {count} kits being prepared; please wait for them before "
+                    "asking for more."
+                ),
+                count=self.settings.per_client,
+            )
+
+    def _dispatch(self) -> None:
+        """Hand waiting renders to free workers: chat first, then web clients in turn."""
+        started: list[_Ticket] = []
+        with self._lock:
+            while len(self._running) < self.settings.workers and not self._closed:
+                ticket = self._next_ticket()
+                if ticket is None:
+                    break
+                self._running.add(ticket.order.key)
+                started.append(ticket)
+        for ticket in started:
+            order = ticket.order
+            try:
+                work = self._start().submit(
+                    self._job, order.kit, order.fmt, order.lang, order.params, self.public_url
+                )
+            except Exception as error:  # a pool shut down or broken: the waiter is told
+                self._settle(ticket, None, error)
+                continue
+            work.add_done_callback(functools.partial(self._worked, ticket))
+
+    def _next_ticket(self) -> _Ticket | None:
+        waiting = [t for k, t in self._tickets.items() if k not in self._running]
+        if not waiting:
+            return None
+        # Chat (client None) first; then web clients take turns: the one served least recently.
+        chosen = min(
+            waiting,
+            key=lambda t: (t.client is not None, self._served.get(t.client, 0), t.seq),
+        )
+        self._turn += 1
+        self._served[chosen.client] = self._turn
+        clients = {t.client for t in self._tickets.values()}
+        for client in [c for c in self._served if c not in clients]:
+            del self._served[client]  # bounded: only clients with renders waiting or running
+        return chosen
+
+    def _worked(self, ticket: _Ticket, work: concurrent.futures.Future[bytes]) -> None:
+        if work.cancelled():
+            self._settle(ticket, None, concurrent.futures.CancelledError())
+        else:
+            error = work.exception()
+            self._settle(ticket, None if error is not None else work.result(), error)
+
+    def _settle(self, ticket: _Ticket, data: bytes | None, error: BaseException | None) -> None:
+        with self._lock:
+            self._running.discard(ticket.order.key)
+            if self._tickets.get(ticket.order.key) is ticket:
+                del self._tickets[ticket.order.key]
+        if not ticket.future.done():
+            if isinstance(error, concurrent.futures.CancelledError):
+                ticket.future.cancel()
+            elif error is not None:
+                ticket.future.set_exception(error)
+            else:
+                assert data is not None
+                ticket.future.set_result(data)
+        self._dispatch()
 
     def _start(self) -> concurrent.futures.Executor:
         if self._pool is None:

@@ -35,6 +35,10 @@ CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Bounds how far one expansion may walk, so a careless caller cannot loop for years.
 MAX_SPAN = timedelta(days=800)
+# How far from today a date a person types may lie. Far-future dates overflow date arithmetic
+# (9999-12-31 plus a day) and serve nobody; a bound here keeps every later sum in range.
+MAX_AHEAD = timedelta(days=731)
+MAX_BEHIND = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,22 @@ def parse_date(text: str) -> date:
             N_("'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-12-01."),
             value=text[:20],
         ) from None
+
+
+def within_reach(day: date, today: date) -> date:
+    """``day`` if it is at most two years ahead of ``today`` (and one behind), else Invalid."""
+    earliest, latest = today - MAX_BEHIND, today + MAX_AHEAD
+    if earliest <= day <= latest:
+        return day
+    raise Invalid(
+        N_(
+            "{value} is out of reach: name a date from {earliest} to {latest} "
+            "(at most two years ahead)."
+        ),
+        value=day.isoformat(),
+        earliest=earliest.isoformat(),
+        latest=latest.isoformat(),
+    )
 
 
 def parse_recurrence(text: str) -> Recurrence:

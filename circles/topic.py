@@ -13,6 +13,7 @@ from circles.errors import N_, Conflict
 
 OPEN = "open"
 FORMED = "formed"
+CLOSED = "closed"  # by a lead (or its proposer): spam, a duplicate, no longer wanted
 MAX_SLUG = 32
 # Shorter ASCII than this says nothing about the topic (a Chinese title with one stray letter).
 MIN_SLUG = 3
@@ -31,12 +32,15 @@ class Topic:
     status: str = OPEN
     circle: str = ""  # the action group's slug, once formed
     formed_at: datetime | None = None
+    reason: str = ""  # why it was closed
 
     @property
     def is_open(self) -> bool:
         return self.status == OPEN
 
     def back(self, volunteer_id: str) -> None:
+        if self.status == CLOSED:
+            raise Conflict(N_("Topic {topic} is closed."), topic=self.id)
         if not self.is_open:
             raise Conflict(
                 N_("Topic {topic} is already the action group {circle}: join it there."),
@@ -48,7 +52,7 @@ class Topic:
         self.backers.append(volunteer_id)
 
     def to_doc(self) -> dict[str, Any]:
-        return {
+        doc = {
             "id": self.id,
             "title": self.title,
             "proposer": self.proposer,
@@ -59,6 +63,11 @@ class Topic:
             "created_at": self.created_at.isoformat(),
             "formed_at": self.formed_at.isoformat() if self.formed_at else None,
         }
+        if self.status == CLOSED:
+            doc["reason"] = (
+                self.reason
+            )  # only closed topics have one: older documents stay as they were
+        return doc
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Topic:
@@ -73,6 +82,7 @@ class Topic:
             status=str(doc.get("status", OPEN)),
             circle=str(doc.get("circle") or ""),
             formed_at=datetime.fromisoformat(formed_at) if formed_at else None,
+            reason=str(doc.get("reason") or ""),
         )
 
 

@@ -41,6 +41,7 @@ from circles.services.emergent_roles import settle_proposals
 from circles.services.reminders import (
     SENT,
     Notice,
+    RecordFaults,
     mark_delivered,
     mark_departing,
     prune_deliveries,
@@ -89,6 +90,8 @@ class MeetupScheduler:
         self.asks = asks
         self.ask_seconds = ask_seconds
         self._asking: asyncio.Task[None] | None = None
+        # Kept across ticks so a record that cannot be scheduled is logged once, not each tick.
+        self._faults = RecordFaults()
 
     async def start(self) -> None:
         # Built here, not at import or construction: it binds to the running loop.
@@ -145,7 +148,7 @@ class MeetupScheduler:
         cannot cut one between claiming and handing the notices to their send task.
         """
         try:
-            tick = run_tick(self.uow, self.offsets, self.routes.keys())
+            tick = run_tick(self.uow, self.offsets, self.routes.keys(), faults=self._faults)
             if tick.notices:
                 task = asyncio.get_running_loop().create_task(self._deliver(tick.notices))
                 self._sending.add(task)

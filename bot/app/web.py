@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -11,6 +12,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.log import server_logger
 
 from bot import __version__
+from bot.platforms.listener import HEADER_TIMEOUT, MAX_CONNECTIONS, Listener, connection_cap
 from bot.portal.calendar_feed import add_calendar_routes
 from bot.portal.routes import add_portal
 from bot.portal.site import Site
@@ -75,27 +77,55 @@ class ServerLog(logging.LoggerAdapter):  # type: ignore[type-arg]  # generic onl
 
 
 class WebPortal:
-    """The portal's lifecycle inside the runner's event loop."""
+    """The portal's lifecycle inside the runner's event loop.
 
-    def __init__(self, app: web.Application, host: str, port: int) -> None:
-        # aiohttp's own logger, quiet about requests it cannot parse (see ServerLog).
-        self._runner = web.AppRunner(app, access_log=None, logger=ServerLog(server_logger, {}))
+    It listens through a ``Listener`` (bot/platforms/listener.py): a connection cap under the
+    descriptor limit, slow and idle connections closed after ``HEADER_TIMEOUT``, and an accept
+    loop that waits out descriptor exhaustion with one log line.
+    """
+
+    def __init__(
+        self,
+        app: web.Application,
+        host: str,
+        port: int,
+        *,
+        max_connections: int = MAX_CONNECTIONS,
+        header_timeout: float = HEADER_TIMEOUT,
+    ) -> None:
+        # aiohttp's own logger, quiet about requests it cannot parse (see ServerLog); its
+        # keep-alive timeout also closes a connection that never finishes its request header.
+        self._runner = web.AppRunner(
+            app,
+            access_log=None,
+            logger=ServerLog(server_logger, {}),
+            keepalive_timeout=header_timeout,
+        )
         self.host = host
         self.port = port
+        self._max_connections = max_connections
+        self._listener: Listener | None = None
 
     async def start(self) -> int:
         """Start listening; returns the bound port (useful when port 0 asked for any free one)."""
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
-        if sockets:
-            self.port = int(sockets[0].getsockname()[1])
+        sock = socket.create_server((self.host, self.port), backlog=128)
+        server = self._runner.server
+        assert server is not None  # set up just above
+        self._listener = Listener(server, sock, connection_cap(self._max_connections))
+        self._listener.start()
+        self.port = self._listener.port
         return self.port
 
     async def stop(self) -> None:
+        if self._listener is not None:
+            await self._listener.stop()
+            self._listener = None
         await self._runner.cleanup()
+
+    @property
+    def listener(self) -> Listener | None:
+        return self._listener
 
     @property
     def app(self) -> web.Application:

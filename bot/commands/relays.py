@@ -1,4 +1,4 @@
-"""The ``relay`` command and its subcommands: new, the board, claim, release.
+"""The ``relay`` command and its subcommands: new, the board, claim, release, delete.
 
 ``relay new <YYYY-MM-DDTHH:MM> <slots>x<minutes> <title>`` creates the relay in the circle the
 chat is linked to, else in the ``network`` circle; ``--circle=<slug>`` before the title names
@@ -25,6 +25,7 @@ SUBCOMMANDS = {
     "new": "relay new <YYYY-MM-DDTHH:MM> <slots>x<minutes> [--circle=<slug>] <title>",
     "claim": "relay claim <id> <slot>",
     "release": "relay release <id> <slot>",
+    "delete": "relay delete <id>",
 }
 
 
@@ -125,9 +126,14 @@ def relay(ctx: CommandContext, args: Args) -> Reply:
         )
         reply = board(ctx.t, view, now)
         return Reply(done + "\n" + reply.text, buttons=reply.buttons, refresh=reply.refresh)
+    if sub == "delete":
+        if len(words) != 2:
+            raise usage_error(sub)
+        gone = relay_services.delete_relay(ctx.uow, ctx.actor, words[1])
+        return Reply(ctx.t("Relay {relay} ({title}) is deleted.", relay=gone.id, title=gone.title))
     if len(words) != 1:
         raise Invalid(
-            N_("Unknown relay subcommand '{sub}': use new, claim, release or a relay id."),
+            N_("Unknown relay subcommand '{sub}': use new, claim, release, delete or a relay id."),
             sub=sub[:20],
         )
     return board(ctx.t, relay_services.view_relay(ctx.uow, words[0]), now)
@@ -141,7 +147,8 @@ def commands() -> list[Command]:
             N_(
                 "Relays cut into slots: relay (list), relay <id> (board), relay claim <id> <slot>, "
                 "relay release <id> <slot>, and for leads relay new <YYYY-MM-DDTHH:MM> "
-                "<slots>x<minutes> [--circle=<slug>] <title> (in this chat's circle, else network)"
+                "<slots>x<minutes> [--circle=<slug>] <title> (in this chat's circle, else network) "
+                "and relay delete <id>"
             ),
             Who.ANYONE,
             relay,

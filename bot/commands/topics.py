@@ -107,6 +107,15 @@ def topics_(ctx: CommandContext, args: Args) -> Reply:
     return Reply("\n".join(lines), buttons=buttons, refresh="topics")
 
 
+def closetopic(ctx: CommandContext, args: Args) -> Reply:
+    topic = topics.close_topic(ctx.uow, ctx.actor, args["topic"], args.get("reason", ""))
+    if topic.reason:
+        return Reply(
+            ctx.t("Topic {topic} is closed: {reason}", topic=topic.id, reason=topic.reason)
+        )
+    return Reply(ctx.t("Topic {topic} is closed.", topic=topic.id))
+
+
 def commands() -> list[Command]:
     return [
         Command(
@@ -121,4 +130,11 @@ def commands() -> list[Command]:
         ),
         Command("topics", "topics", N_("Open topics and their backers"), Who.ANYONE, topics_),
         Command("back", "back <topic>", N_("Back a topic"), Who.VOLUNTEER, back),
+        Command(
+            "closetopic",
+            "closetopic <topic> [reason...]",
+            N_("Close an open topic (leads of its circle, or its proposer)"),
+            Who.VOLUNTEER,
+            closetopic,
+        ),
     ]

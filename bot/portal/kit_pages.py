@@ -72,17 +72,17 @@ class Download:
 
 
 async def download(
-    kit: Kit, fmt: str, query: Mapping[str, str], page_lang: str, press: KitPress
+    kit: Kit, fmt: str, query: Mapping[str, str], page_lang: str, press: KitPress, client: str
 ) -> Download:
-    """Render ``kit`` from a download address: ``?lang=`` picks the kit's language, the rest
-    are its parameters; every refusal becomes a PageError."""
+    """Render ``kit`` from a download address for ``client`` (its address): ``?lang=`` picks the
+    kit's language, the rest are its parameters; every refusal becomes a PageError."""
     lang = query.get("lang", page_lang)
     if lang not in kit.languages:
         raise PageError(404, N_("This kit has no version in '{lang}'."), lang=lang[:20])
     params = {k: v for k, v in query.items() if k != "lang"}
     try:
         # The kit press renders in its worker process and caches, as for the kit command.
-        rendered = await press.render_async(kit.id, fmt, lang, params)
+        rendered = await press.render_async(kit.id, fmt, lang, params, client=client)
     except (KitError, CanError) as error:
         raise refusal(error) from None
     return Download(kit, fmt, lang, rendered.data)

@@ -9,7 +9,8 @@ RSVP moves the counter but not the map, so it costs one read and no event.
 Stopping: the app's shutdown signal closes the feed, which wakes every stream so it returns at
 once; otherwise aiohttp would wait for open streams up to its shutdown timeout (a minute).
 
-Slots: at most ``max_streams`` streams are open at once. A reader that goes away frees its slot
+Slots: at most ``max_streams`` streams are open at once, and at most ``max_per_client`` from
+one client address, so one client cannot hold them all. A reader that goes away frees its slot
 at the next check (half a second), not at the next write: aiohttp does not cancel a handler when
 its client disconnects, and a write to a closed socket would only fail at the heartbeat. A HEAD
 request gets the headers and no stream at all.
@@ -30,17 +31,26 @@ from circles.unit_of_work import UnitOfWork
 POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0  # a comment line now and then keeps proxies from closing the stream
 MAX_STREAMS = 200
+# One address may hold only a few: a tab or two per person behind it, not every slot.
+MAX_STREAMS_PER_CLIENT = 4
 
 
 class MapFeed:
     """The current circle map, re-read only when the store changed, and its waiting streams."""
 
     def __init__(
-        self, uow: UnitOfWork, *, poll: float = POLL_SECONDS, max_streams: int = MAX_STREAMS
+        self,
+        uow: UnitOfWork,
+        *,
+        poll: float = POLL_SECONDS,
+        max_streams: int = MAX_STREAMS,
+        max_per_client: int = MAX_STREAMS_PER_CLIENT,
     ) -> None:
         self._uow = uow
         self._poll = poll
         self._max_streams = max_streams
+        self._max_per_client = max_per_client
+        self._by_client: dict[str, int] = {}
         self._seen_version = -1
         self._map: CircleMap | None = None
         self._changed = asyncio.Event()
@@ -71,6 +81,13 @@ class MapFeed:
             raise PageError(503, N_("The portal is stopping; please try again in a minute."))
         if self.streams >= self._max_streams:
             raise PageError(503, N_("Too many live maps are open; please try again in a minute."))
+        client = request.remote or ""
+        if self._by_client.get(client, 0) >= self._max_per_client:
+            raise PageError(
+                503,
+                N_("You have {count} live maps open; close one and try again."),
+                count=self._max_per_client,
+            )
         headers = {
             "Content-Type": "text/event-stream",
             "Cache-Control": "no-cache",
@@ -80,6 +97,7 @@ class MapFeed:
             return web.Response(headers=headers)
         response = web.StreamResponse(headers=headers)
         self.streams += 1
+        self._by_client[client] = self._by_client.get(client, 0) + 1
         try:
             await response.prepare(request)
             await response.write(b"retry: 2000\n\n")
@@ -88,6 +106,9 @@ class MapFeed:
             pass  # the reader went away
         finally:
             self.streams -= 1
+            left = self._by_client.pop(client) - 1
+            if left:
+                self._by_client[client] = left
         return response
 
     async def _pump(self, request: web.Request, response: web.StreamResponse) -> None:

@@ -199,7 +199,9 @@ class Portal:
         kit = self.find_kit(request.match_info["kit"])
         fmt = request.match_info["fmt"]
         try:
-            found = await kit_pages.download(kit, fmt, asked.query, asked.lang, self.site.kit_press)
+            found = await kit_pages.download(
+                kit, fmt, asked.query, asked.lang, self.site.kit_press, request.remote or "?"
+            )
         except PageError as error:
             error.back = f"/kits/{kit.id}"  # the form, to fix the parameter and try again
             raise

@@ -21,7 +21,7 @@ from circles.decision import BLOCK, NO_OBJECTION, PASSED, ROLE, WITHDRAWN, Posit
 from circles.errors import N_, Conflict, PermissionDenied
 from circles.masking import mask_localized, traces_of
 from circles.model import ACTIVE, PROPOSED, Circle, Role, Volunteer
-from circles.services import decisions
+from circles.services import decisions, quotas
 from circles.services.announcements import announce
 from circles.services.lookup import find_circle
 from circles.services.roles import find_role
@@ -102,6 +102,14 @@ def propose_role(
             raise Conflict(
                 N_("Circle {circle} already has a role '{role}'."), circle=circle.slug, role=slug
             )
+        waiting = sum(
+            1
+            for c in s.circles.all()
+            for r in c.roles
+            if r.status == PROPOSED and r.proposed_by == volunteer.id
+        )
+        quotas.check_proposed_roles(s, volunteer, waiting)
+        quotas.check_announcement_rate(s, volunteer)
         role = Role(
             slug=slug,
             name={language: name},

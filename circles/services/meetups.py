@@ -11,7 +11,14 @@ from circles.actor import Actor
 from circles.errors import N_, Conflict, Invalid, NotFound
 from circles.masking import mask, traces_of
 from circles.meetup import CANCELLED, Meetup, Occurrence, parse_duration
-from circles.recurrence import ONCE, parse_clock, parse_date, parse_recurrence, zone
+from circles.recurrence import (
+    ONCE,
+    parse_clock,
+    parse_date,
+    parse_recurrence,
+    within_reach,
+    zone,
+)
 from circles.services.lookup import find_circle, find_meetup
 from circles.text import clean
 from circles.unit_of_work import CIRCLES, Session, UnitOfWork
@@ -105,6 +112,8 @@ def schedule_meetup(
         volunteer = s.require_volunteer(actor.identity)
         target = find_circle(s, circle)
         s.require_lead(volunteer, target)
+        if rule.on is not None:
+            within_reach(rule.on, s.now.date())
         meetup = Meetup(
             id=s.new_id(MEETUPS, "m"),
             circle=target.slug,
@@ -188,6 +197,8 @@ def rsvp(uow: UnitOfWork, actor: Actor, ref: str, answer: str, day: str = "") ->
     with uow.begin() as s:
         volunteer = s.require_volunteer(actor.identity)
         meetup, named = resolve(s, ref, day)
+        if named is not None:
+            within_reach(named, s.now.date())
         if named is None:
             upcoming_one = meetup.next_occurrence(s.now, NEXT_HORIZON)
             if upcoming_one is None:
@@ -219,6 +230,7 @@ def cancel(uow: UnitOfWork, actor: Actor, ref: str, day: str = "") -> Cancelled:
         if named is None:
             meetup.status = CANCELLED
         else:
+            within_reach(named, s.now.date())
             occurrence = meetup.cancel_on(named, s.now)
         s.tx.put(MEETUPS, meetup.id, meetup.to_doc())
         s.commit()

@@ -11,8 +11,9 @@ from circles.actor import Actor
 from circles.errors import N_, Invalid, NotFound
 from circles.masking import mask, traces_of
 from circles.model import NETWORK
-from circles.recurrence import at_local, parse_clock, zone
+from circles.recurrence import at_local, parse_clock, within_reach, zone
 from circles.relay import Relay, parse_shape
+from circles.services import quotas
 from circles.services.lookup import find_circle
 from circles.services.meetups import circle_timezone
 from circles.text import clean
@@ -80,6 +81,8 @@ def create_relay(
         volunteer = s.require_volunteer(actor.identity)
         target = s.circles.require(circle_for(s, actor, circle))
         s.require_lead(volunteer, target)
+        within_reach(day, s.now.date())
+        quotas.check_coming_relays(s, volunteer, _coming_by(s, volunteer.id))
         start = at_local(day, start_time, zone(circle_timezone(s, target.slug)))
         if start <= s.now:
             raise Invalid(
@@ -100,6 +103,20 @@ def create_relay(
         return relay
 
 
+def _coming_by(s: Session, volunteer_id: str) -> int:
+    """How many relays not yet over ``volunteer_id`` created."""
+    count = 0
+    for doc in s.tx.all(RELAYS):
+        if doc.get("created_by") != volunteer_id:
+            continue
+        try:
+            if Relay.from_doc(doc).end > s.now:
+                count += 1
+        except (KeyError, TypeError, ValueError, OverflowError):
+            count += 1  # an unreadable one counts until its lead deletes it
+    return count
+
+
 def view_relay(uow: UnitOfWork, relay_id: str) -> RelayView:
     with uow.begin() as s:
         relay = load(s, relay_id)
@@ -108,11 +125,20 @@ def view_relay(uow: UnitOfWork, relay_id: str) -> RelayView:
 
 
 def current_relays(uow: UnitOfWork) -> list[Relay]:
-    """Relays not yet over, soonest first."""
+    """Relays not yet over, soonest first; one unreadable record is left out, not the list."""
     with uow.begin() as s:
-        relays = [Relay.from_doc(d) for d in s.tx.all(RELAYS)]
+        docs = list(s.tx.all(RELAYS))
         now = s.now
-    return sorted((r for r in relays if r.end > now), key=lambda r: (r.start, r.id))
+    relays = []
+    for doc in docs:
+        try:
+            relay = Relay.from_doc(doc)
+            if relay.end > now:
+                relays.append(relay)
+        except (KeyError, TypeError, ValueError, OverflowError):
+            # A record from before dates were bounded (year 9999): its lead can delete it.
+            continue
+    return sorted(relays, key=lambda r: (r.start, r.id))
 
 
 def claim_slot(uow: UnitOfWork, actor: Actor, relay_id: str, slot: str) -> RelayView:
@@ -142,6 +168,17 @@ def release_slot(uow: UnitOfWork, actor: Actor, relay_id: str, slot: str) -> Rel
         s.tx.put(RELAYS, relay.id, relay.to_doc())
         s.commit()
     return view_relay(uow, relay.id)
+
+
+def delete_relay(uow: UnitOfWork, actor: Actor, relay_id: str) -> Relay:
+    """A lead of the relay's circle removes it, its board and every notice still to come."""
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        relay = load(s, relay_id)
+        s.require_lead(volunteer, s.circles.require(relay.circle))
+        s.tx.delete(RELAYS, relay.id)
+        s.commit()
+        return relay
 
 
 def forget_volunteer(s: Session, volunteer_id: str) -> int:

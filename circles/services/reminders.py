@@ -118,68 +118,115 @@ def delivery_key(occurrence: str, offset: str, chat: str) -> str:
     return f"{occurrence}|{offset}|{chat}"
 
 
+class RecordFaults:
+    """Records a tick could not read: each is logged once (per process) and skipped.
+
+    One bad record (a relay dated in year 9999, a damaged import) must cost only itself:
+    the other meetups and relays still fall due, and the log does not grow by a traceback a tick.
+    """
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def note(self, table: str, doc_id: object, error: Exception) -> None:
+        key = f"{table}/{doc_id}"
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        log.warning(
+            "skipping %s: it cannot be scheduled (%s: %s)", key, type(error).__name__, error
+        )
+
+
 def _meetup_events(
-    s: Session, now: datetime, offsets: Collection[timedelta], horizon: timedelta
+    s: Session,
+    now: datetime,
+    offsets: Collection[timedelta],
+    horizon: timedelta,
+    faults: RecordFaults,
 ) -> Iterator[_Event]:
     if not offsets:
         return
     # One minute past the window's end: an occurrence exactly ``max(offsets)`` away counts.
     until = now + horizon + max(offsets) + timedelta(minutes=1)
     for doc in s.tx.all(MEETUPS):
-        meetup = Meetup.from_doc(doc)
-        for occurrence in meetup.occurrences(now - LOOKBACK, until):
-            for offset in offsets:
-                due = occurrence.start - offset
-                if due < meetup.created_at:
-                    continue
-                yield _Event(
-                    occurrence.id,
-                    str(int(offset.total_seconds())),
-                    meetup.circle,
-                    due,
-                    occurrence.start,
-                    meetup=meetup,
-                    session=occurrence,
-                    lead=offset,
-                )
+        try:
+            events = list(_events_of_meetup(Meetup.from_doc(doc), now, offsets, until))
+        except Exception as error:  # the tick's edge, per record: logged once
+            faults.note(MEETUPS, doc.get("id"), error)
+            continue
+        yield from events
 
 
-def _relay_events(s: Session, now: datetime, horizon: timedelta) -> Iterator[_Event]:
-    for doc in s.tx.all(RELAYS):
-        relay = Relay.from_doc(doc)
-        if relay.end + RELAY_CLOSE_GRACE < now - LOOKBACK:
-            continue
-        if relay.start - RELAY_REMINDER > now + horizon:
-            continue
-        for slot in range(1, relay.slots + 1):
-            begins, ends = relay.slot_start(slot), relay.slot_end(slot)
-            key = f"{relay.id}#{slot}"
-            due = begins - RELAY_REMINDER
-            if slot in relay.holders and due >= relay.created_at:
-                yield _Event(
-                    key, REMINDER, relay.circle, due, begins, relay=relay, kind=REMINDER, slot=slot
-                )
+def _events_of_meetup(
+    meetup: Meetup, now: datetime, offsets: Collection[timedelta], until: datetime
+) -> Iterator[_Event]:
+    for occurrence in meetup.occurrences(now - LOOKBACK, until):
+        for offset in offsets:
+            due = occurrence.start - offset
+            if due < meetup.created_at:
+                continue
             yield _Event(
-                key, HANDOFF, relay.circle, begins, ends, relay=relay, kind=HANDOFF, slot=slot
+                occurrence.id,
+                str(int(offset.total_seconds())),
+                meetup.circle,
+                due,
+                occurrence.start,
+                meetup=meetup,
+                session=occurrence,
+                lead=offset,
             )
-        end = relay.end
-        yield _Event(
-            f"{relay.id}#end",
-            CLOSE,
-            relay.circle,
-            end,
-            end + RELAY_CLOSE_GRACE,
-            relay=relay,
-            kind=CLOSE,
-            slot=relay.slots,
-        )
+
+
+def _relay_events(
+    s: Session, now: datetime, horizon: timedelta, faults: RecordFaults
+) -> Iterator[_Event]:
+    for doc in s.tx.all(RELAYS):
+        try:
+            events = list(_events_of_relay(Relay.from_doc(doc), now, horizon))
+        except Exception as error:  # the tick's edge, per record: logged once
+            faults.note(RELAYS, doc.get("id"), error)
+            continue
+        yield from events
+
+
+def _events_of_relay(relay: Relay, now: datetime, horizon: timedelta) -> Iterator[_Event]:
+    if relay.end + RELAY_CLOSE_GRACE < now - LOOKBACK:
+        return
+    if relay.start - RELAY_REMINDER > now + horizon:
+        return
+    for slot in range(1, relay.slots + 1):
+        begins, ends = relay.slot_start(slot), relay.slot_end(slot)
+        key = f"{relay.id}#{slot}"
+        due = begins - RELAY_REMINDER
+        if slot in relay.holders and due >= relay.created_at:
+            yield _Event(
+                key, REMINDER, relay.circle, due, begins, relay=relay, kind=REMINDER, slot=slot
+            )
+        yield _Event(key, HANDOFF, relay.circle, begins, ends, relay=relay, kind=HANDOFF, slot=slot)
+    end = relay.end
+    yield _Event(
+        f"{relay.id}#end",
+        CLOSE,
+        relay.circle,
+        end,
+        end + RELAY_CLOSE_GRACE,
+        relay=relay,
+        kind=CLOSE,
+        slot=relay.slots,
+    )
 
 
 def _events(
-    s: Session, now: datetime, offsets: Collection[timedelta], horizon: timedelta
+    s: Session,
+    now: datetime,
+    offsets: Collection[timedelta],
+    horizon: timedelta,
+    faults: RecordFaults | None = None,
 ) -> Iterator[_Event]:
-    yield from _meetup_events(s, now, offsets, horizon)
-    yield from _relay_events(s, now, horizon)
+    faults = faults if faults is not None else RecordFaults()
+    yield from _meetup_events(s, now, offsets, horizon, faults)
+    yield from _relay_events(s, now, horizon, faults)
 
 
 def day_topic(s: Session) -> str:
@@ -190,6 +237,13 @@ def day_topic(s: Session) -> str:
         # A damaged topics table (a bad import) costs the reminder its topic, not the reminder.
         log.warning("the topics table has an unexpected shape; reminders name no topic")
         return ""
+
+
+def _source(event: _Event) -> tuple[str, str]:
+    """The table and id of the record an event comes from."""
+    if event.meetup is not None:
+        return MEETUPS, event.meetup.id
+    return RELAYS, event.relay.id if event.relay is not None else "?"
 
 
 def _notice(s: Session, event: _Event, topic: Callable[[], str]) -> MeetupNotice | RelayNotice:
@@ -216,21 +270,24 @@ def run_tick(
     offsets: Collection[timedelta],
     reachable: Collection[str],
     horizon: timedelta = timedelta(hours=1),
+    faults: RecordFaults | None = None,
 ) -> Tick:
     """Claim (commit a record for) every notice due now, and say when the next falls due.
 
     ``reachable`` holds chat prefixes (``telegram``, ``slack``) whose platform is running: a
     chat on a platform that is off is left unclaimed, to be sent when it is back (if still
     useful), rather than burned. ``next_due`` looks ``horizon`` ahead (None: nothing sooner).
+    A record that cannot be read or scheduled is skipped and noted in ``faults``.
     """
     notices: list[Notice] = []
     coming: list[datetime] = []
     claim = secrets.token_hex(8)
+    faults = faults if faults is not None else RecordFaults()
     with uow.begin() as s:
         now = s.now
         pending: dict[tuple[str, str], list[_Event]] = {}
         chats_of: dict[str, list[str]] = {}
-        for event in _events(s, now, offsets, horizon):
+        for event in _events(s, now, offsets, horizon, faults):
             if event.due > now:
                 if event.due <= now + horizon:
                     coming.append(event.due)
@@ -249,8 +306,14 @@ def run_tick(
             for event in events:
                 key = delivery_key(event.occurrence, event.offset, chat)
                 if event is chosen:
+                    try:
+                        what = _notice(s, event, topic)
+                    except Exception as error:  # per record, logged once
+                        faults.note(*_source(event), error)
+                        _record(s, key, event, chat, SKIPPED, now, "unreadable")
+                        continue
                     _record(s, key, event, chat, CLAIMED, now, claim=claim)
-                    notices.append(Notice(key, chat, event.due, _notice(s, event, topic), claim))
+                    notices.append(Notice(key, chat, event.due, what, claim))
                 else:
                     reason = "superseded" if event.deadline > now else "too late"
                     _record(s, key, event, chat, SKIPPED, now, reason)

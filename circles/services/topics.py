@@ -16,10 +16,11 @@ from circles.actor import Actor
 from circles.errors import N_, Conflict, Invalid, NotFound
 from circles.masking import mask, mask_localized, traces_of
 from circles.model import NETWORK, Circle, Role, Volunteer
+from circles.services import quotas
 from circles.services.announcements import announce, network_chats
 from circles.services.lookup import find_circle
 from circles.text import clean
-from circles.topic import FORMED, Topic, group_slug
+from circles.topic import CLOSED, FORMED, Topic, group_slug
 from circles.unit_of_work import Session, UnitOfWork
 
 TOPICS = "topics"
@@ -70,7 +71,12 @@ def propose_topic(
         title = clean(title, field="title", max_length=MAX_TITLE)
         parent_slug = find_circle(s, parent).slug if parent else DEFAULT_PARENT
         s.circles.require(parent_slug)
-        for other in _all(s):
+        everything = _all(s)
+        quotas.check_open_topics(
+            s, volunteer, sum(1 for t in everything if t.is_open and t.proposer == volunteer.id)
+        )
+        quotas.check_announcement_rate(s, volunteer)
+        for other in everything:
             if other.is_open and other.title.casefold() == title.casefold():
                 raise Conflict(
                     N_("Topic {topic} already says that: back it with back {topic}."),
@@ -114,6 +120,22 @@ def back_topic(uow: UnitOfWork, actor: Actor, ref: str, threshold: int) -> Topic
         _save(s, topic)
         s.commit()
         return TopicChange(topic, volunteer, formed)
+
+
+def close_topic(uow: UnitOfWork, actor: Actor, ref: str, reason: str = "") -> Topic:
+    """A lead of the topic's parent circle (or its proposer) closes an open topic."""
+    reason = clean(reason, field="text", max_length=MAX_TITLE, allow_empty=True)
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        topic = require_topic(s, ref)
+        if topic.proposer != volunteer.id:
+            s.require_lead(volunteer, _parent_of(s, topic))
+        if not topic.is_open:
+            raise Conflict(N_("Topic {topic} is not open: nothing to close."), topic=topic.id)
+        topic.status, topic.reason = CLOSED, reason
+        _save(s, topic)
+        s.commit()
+        return topic
 
 
 def _parent_of(s: Session, topic: Topic) -> Circle:
@@ -190,7 +212,7 @@ def open_topics(uow: UnitOfWork) -> tuple[list[Topic], int]:
     with uow.begin() as s:
         topics = _all(s)
     ranked = sorted((t for t in topics if t.is_open), key=_rank)
-    return ranked, sum(1 for t in topics if not t.is_open)
+    return ranked, sum(1 for t in topics if t.status == FORMED)
 
 
 def _rank(topic: Topic) -> tuple[int, str, str]:

@@ -136,6 +136,11 @@ def test_reminders_parse_durations() -> None:
         ("telgram:\n  token: x\n", "telgram"),
         ("telegram:\n  token: '1:a'\n  mode: push\n", "telegram.mode"),
         ("telegram:\n  token: '1:a'\n  mode: webhook\n", "telegram.webhook_url"),
+        (  # a short secret is guessable: at least 16 characters
+            "telegram:\n  token: '1:a'\n  mode: webhook\n  webhook_url: https://x.org/h\n"
+            "  secret_token: s3cret-s3cret-1\n",
+            "16-256 of",
+        ),
         ("telegram:\n  token: nonsense\n", "telegram.token"),
         ("meetups:\n  reminders: [soon]\n", "meetups.reminders"),
         ("storage:\n  url: mysql://x\n", "storage.url"),

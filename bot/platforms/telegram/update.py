@@ -7,17 +7,16 @@ message that is not a command) becomes None, never an exception.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Container
 from dataclasses import dataclass
 
 from telegram import Chat, Update, User
 
 from circles.actor import Actor
+from circles.text import MARKS_ONLY, visible
 
 GROUP_TYPES = frozenset({Chat.GROUP, Chat.SUPERGROUP})
 MAX_NAME = 64
-HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,10 @@ class Click:
 def display_name(user: User) -> str:
     """First and last name as the person set them, made safe to store; may be empty."""
     raw = " ".join(part for part in (user.first_name, user.last_name) if part)
-    # Emoji sequences carry joiners (category Cf) that the domain rejects as control
-    # characters; the name is for people to read, so they go rather than the whole name.
-    text = "".join(ch for ch in raw if unicodedata.category(ch) not in HIDDEN)
-    text = " ".join(text.split())[:MAX_NAME].strip()
+    # The same rule as every platform's: emoji sequences stay, invisible characters go.
+    text = " ".join(visible(raw).split())[:MAX_NAME].strip()
+    if all(ch in MARKS_ONLY for ch in text):
+        text = ""
     if not text and user.username:
         text = user.username[:MAX_NAME]
     return text

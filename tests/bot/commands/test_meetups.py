@@ -102,6 +102,16 @@ NOT_A_TYPING_ERROR = (
         ("mo", "relay claim rnothere 1", "There is no relay"),
         ("mo", "relay claim", "Write it as: relay claim <id> <slot>"),
         ("mo", "relay dance r1", "Unknown relay subcommand 'dance'"),
+        # Far-future (and far-past) dates are refused with the limit, not an overflow.
+        ("lena", "relay new 9999-12-31T10:00 24x60 --circle=research P", "at most two years"),
+        ("lena", "relay new 2028-11-23T10:00 24x60 --circle=research P", "to 2028-11-22"),
+        ("mo", "rsvp {tea} yes 9999-12-31", "at most two years ahead"),
+        ("mo", "rsvp {tea} yes 0001-01-01", "is out of reach"),
+        ("mo", "rsvp {tea}@9999-12-31 yes", "at most two years ahead"),
+        ("lena", "cancel {tea} 9999-12-31", "at most two years ahead"),
+        ("lena", "schedule research once:9999-12-31 20:00 30m X", "at most two years ahead"),
+        ("mo", "relay delete", "Write it as: relay delete <id>"),
+        ("mo", "relay delete rnothere", "There is no relay"),
     ],
 )
 def test_bad_input_gets_a_clear_reply_and_changes_nothing(
@@ -238,3 +248,23 @@ def test_replies_follow_the_users_language(say: Say, lead: str) -> None:
     say("mo", "lang zh")
     assert "周二 2026-11-24 20:00" in say("mo", "meetups").text
     assert "参加" in say("mo", f"rsvp {tea} yes").text
+
+
+def test_a_lead_deletes_a_relay_and_others_may_not(say: Say, lead: str) -> None:
+    created = relay_reply(say, "relay new 2026-12-01T20:00 4x60 --circle=research Poetry night")
+    match = RELAY_ID.search(created.text)
+    assert match
+    relay = match.group(1)
+    refused = say("mo", f"relay delete {relay}")
+    assert refused.error and "Only a lead of research" in refused.text
+    assert "Poetry night" in relay_reply(say, "relay", "zoe").text
+    deleted = relay_reply(say, f"relay delete {relay}")
+    assert f"Relay {relay} (Poetry night) is deleted." in deleted.text
+    assert "No relay is planned" in relay_reply(say, "relay", "zoe").text
+    gone = say("zoe", f"relay {relay}")
+    assert gone.error and "There is no relay" in gone.text
+
+
+def test_a_relay_two_years_ahead_is_still_accepted(say: Say, lead: str) -> None:
+    created = relay_reply(say, "relay new 2028-11-22T10:00 24x60 --circle=research Far")
+    assert "Relay created" in created.text

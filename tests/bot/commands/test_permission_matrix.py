@@ -39,7 +39,7 @@ ATTEMPTS = {
     "link": ["link practice"],
     "unlink": ["unlink research"],
     "schedule": ["schedule research daily 20:00 60m Tea house"],
-    "cancel": ["cancel {meetup}", "cancel {meetup} 2030-01-01"],
+    "cancel": ["cancel {meetup}", "cancel {meetup} 2027-01-01"],
     "accept": ["accept research/translator"],
     "reject": ["reject research/translator"],
     "split": ["split research listening interviewer", "split research listening scenario-mapper"],
@@ -47,7 +47,7 @@ ATTEMPTS = {
 }
 # Commands open to volunteers whose lead-only sub-commands the matrix also tries.
 LEAD_SUBCOMMANDS = [
-    "relay new 2030-12-01T20:00 24x60 Poetry relay",
+    "relay new 2027-12-01T20:00 24x60 Poetry relay",
     "unlead research Admin",
     "term research/interviewer 30d",
 ]

@@ -16,7 +16,7 @@ from yarl import URL
 
 from bot.app.demo import seed_demo
 from bot.commands.dispatch import Dispatcher
-from bot.portal.live import MapFeed
+from bot.portal.live import MAX_STREAMS_PER_CLIENT, MapFeed
 from bot.portal.routes import PORTAL_KEY
 from circles.actor import Actor
 from circles.model import PROPOSED, Circle, Role
@@ -332,7 +332,7 @@ async def test_head_and_dropped_streams_do_not_hold_live_map_slots(
             assert response.status == 200
             assert response.content_type == "text/event-stream"
     assert feed_of(site).streams == 0
-    for _ in range(5):
+    for _ in range(MAX_STREAMS_PER_CLIENT):  # all from one address: at most that many at once
         response = await http.get(site.base + "/map/events")
         await asyncio.wait_for(read_event(response.content), 10)
         response.close()  # the reader goes away at once

@@ -79,7 +79,7 @@ def test_feed_is_newest_first_and_bounded(uow: UnitOfWork, clock: FixedClock) ->
 
 @pytest.mark.parametrize(
     ("text", "error"),
-    [("used #no-such-kit", NotFound), ("", Invalid), ("x" * 281, Invalid), ("a\x00b", Invalid)],
+    [("used #no-such-kit", NotFound), ("", Invalid), ("x" * 281, Invalid), ("\x00\u200b", Invalid)],
 )
 def test_bad_checkins_change_nothing(uow: UnitOfWork, text: str, error: type[Exception]) -> None:
     join(uow, ALICE)

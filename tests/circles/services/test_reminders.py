@@ -24,12 +24,14 @@ from circles.services.reminders import (
     SKIPPED,
     MeetupNotice,
     Notice,
+    RecordFaults,
     RelayNotice,
     claim_due_notices,
     delivery_states,
     mark_delivered,
     next_due,
     prune_deliveries,
+    run_tick,
 )
 from circles.services.roles import appoint_lead
 from circles.storage.tinydb import TinyDBStore
@@ -355,3 +357,57 @@ def test_a_hand_off_missed_past_its_slot_is_skipped(
     assert kinds == [(HANDOFF, 2)]  # slot 1's reminder and hand-off are too late now
     states = delivery_states(uow)
     assert states[f"{relay_id}#1|{HANDOFF}|telegram:-100"] == SKIPPED
+
+
+# One bad record (stored before dates were bounded, or by a damaged import) costs only itself.
+
+
+def put_far_future_relay(uow: UnitOfWork) -> None:
+    """A relay dated 9999-12-31, as the unbounded ``relay new`` used to commit."""
+    with uow.begin() as s:
+        s.tx.put(
+            relays.RELAYS,
+            "rbad",
+            {
+                "id": "rbad",
+                "circle": "research",
+                "title": "Forever",
+                "start": "9999-12-31T02:00:00+00:00",
+                "slots": 24,
+                "minutes": 60,
+                "holders": {},
+                "created_by": "",
+                "created_at": "2026-11-22T08:00:00+00:00",
+            },
+        )
+        s.tx.put(meetups.MEETUPS, "mbad", {"id": "mbad", "circle": "research"})  # no fields
+        s.commit()
+
+
+def test_a_record_that_cannot_be_scheduled_is_logged_once_and_skipped(
+    uow: UnitOfWork, clock: FixedClock, tea: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    put_far_future_relay(uow)
+    faults = RecordFaults()
+    clock.set(FIRST - timedelta(hours=24))
+    with caplog.at_level(logging.WARNING):
+        first = run_tick(uow, OFFSETS, BOTH, faults=faults)
+        clock.set(FIRST - timedelta(hours=1))
+        second = run_tick(uow, OFFSETS, BOTH, faults=faults)
+    # The good meetup's reminders still go out, on both ticks.
+    assert {n.key.split("|")[1] for n in first.notices} == {"86400"}
+    assert {n.key.split("|")[1] for n in second.notices} == {"3600"}
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len([w for w in warnings if "relays/rbad" in w]) == 1
+    assert len([w for w in warnings if "meetups/mbad" in w]) == 1
+    assert "OverflowError" in caplog.text
+    assert not any(r.exc_info for r in caplog.records)  # a line, not a traceback
+
+
+def test_the_relay_list_survives_a_record_it_cannot_read(uow: UnitOfWork, tea: str) -> None:
+    put_far_future_relay(uow)
+    good = relays.create_relay(uow, LEAD, "2026-11-23T20:00", "3x60", "Poetry", "research")
+    assert [r.id for r in relays.current_relays(uow)] == [good.id]
+    assert relays.delete_relay(uow, LEAD, "rbad").title == "Forever"
+    with uow.begin() as s:
+        assert s.tx.get(relays.RELAYS, "rbad") is None

@@ -12,6 +12,7 @@ import logging
 import socket
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -302,7 +303,7 @@ async def test_a_webhook_port_in_use_fails_start_with_one_clear_line() -> None:
             base_url=fake.base_url,
             mode="webhook",
             webhook_url="https://bot.example.org/hook",
-            secret_token="s3cret",
+            secret_token="s3cret-s3cret-s3cret",
             port=port,
         )
         runtime = build_runtime(replace(config_for(fake.base_url), telegram=telegram))
@@ -353,7 +354,8 @@ async def test_a_slot_press_on_a_relay_board_edits_the_board(bot: Bot) -> None:
     for person in (ADA, BOB):
         bot.fake.push_message("/join", user=person)
         await bot.fake.wait_for_text(person["id"], "You are now a volunteer")
-    bot.fake.push_message("/relay new 2030-05-01T20:00 3x60 Poetry relay", user=ADA, chat=GROUP)
+    start = (date.today() + timedelta(days=100)).isoformat()  # within the two-year reach
+    bot.fake.push_message(f"/relay new {start}T20:00 3x60 Poetry relay", user=ADA, chat=GROUP)
     created = await bot.fake.wait_for_text(GROUP["id"], "Relay created")
     relay_id = created.params["text"].split("Relay created: ", 1)[1].split(".", 1)[0]
     bot.fake.push_message(f"/relay {relay_id}", user=BOB, chat=GROUP)
