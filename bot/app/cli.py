@@ -261,7 +261,7 @@ def cmd_repair(config: Config, args: argparse.Namespace) -> int:
 
     path = store_path(config)
     if path is None:
-        return fail(f"repair: the store {config.storage.url} keeps nothing on disk")
+        return fail(f"repair: the store {config.storage.shown} keeps nothing on disk")
     done = repair(path)
     if done.kept_aside is None:
         print(f"The journal of {path} is intact ({done.recovered} commits): nothing to repair.")
@@ -301,7 +301,7 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
         real = real_volunteers(runtime.uow)
         if real and not args.force:
             return fail(
-                f"demo: {config.storage.url} already holds a network with {real} "
+                f"demo: {config.storage.shown} already holds a network with {real} "
                 "volunteer(s); the demo would add its people and meetups to it. Use another "
                 "storage.url, or --force to add them anyway"
             )
