@@ -301,7 +301,15 @@ def decisions_(ctx: CommandContext, args: Args) -> Reply:
 
 
 def _log_line(ctx: CommandContext, e: glog.Entry, names: dict[str, str]) -> str:
-    t = ctx.t
+    line = f"• {_when(ctx, e.at)} {log_text(ctx.t, e, names)}"
+    if e.reason:
+        line += " — " + ctx.t("why: {reason}", reason=e.reason)
+    return line
+
+
+def log_text(t: Translator, e: glog.Entry, names: dict[str, str]) -> str:
+    """What a governance log entry says (who did what), without its time and reason: the same
+    words in chat (``history``) and on the portal's log page."""
     who = names.get(e.actor, "") if e.actor else ""
     subject = names.get(e.subject, "—") if e.subject else "—"
     where = e.circle or t("network")
@@ -341,10 +349,7 @@ def _log_line(ctx: CommandContext, e: glog.Entry, names: dict[str, str]) -> str:
         text = t("{name} handed over {role}", name=subject, role=role)
     else:
         text = t("{name}'s term as {role} ended; the role was released", name=subject, role=role)
-    line = f"• {_when(ctx, e.at)} {text}"
-    if e.reason:
-        line += " — " + t("why: {reason}", reason=e.reason)
-    return line
+    return text
 
 
 def _span(t: Translator, seconds: int) -> str:
