@@ -4,16 +4,27 @@ network's language."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
+from bot.app.bootstrap import build_runtime
+from bot.app.runner import serve
 from bot.app.scheduler import MeetupScheduler
 from bot.broadcasts.announcement import render
+from bot.config import Config, StorageConfig, WebConfig
 from bot.i18n import Catalogs
-from circles.clock import FixedClock
+from circles.actor import Actor
+from circles.clock import FixedClock, SystemClock
+from circles.errors import N_
 from circles.network import Network
 from circles.services.announcements import Announcement, pending
+from circles.services.direct import tell
+from circles.services.membership import join, set_language
 from circles.unit_of_work import UnitOfWork
 from tests.conftest import ADMIN, Say
 from tests.fakes.recording_platform import RecordingPlatform
@@ -85,3 +96,43 @@ async def test_a_volunteer_with_lang_en_in_a_zh_network_is_told_in_english(
     assert to_bob.buttons[0][0].label != "Decline"
     # The circle's chat is the network's: Chinese, whoever is named in it.
     assert all("appointed" not in r.text for r in said["console:room"])
+
+
+async def test_canbot_run_sends_a_private_message_in_its_readers_language(
+    tmp_path: Path,
+) -> None:
+    """The scheduler `canbot run` starts (LeaderDuties) is given every language's catalog."""
+    config = Config(
+        network=Network(language="zh", admins=frozenset({ADMIN})),
+        storage=StorageConfig(url=f"tinydb://{tmp_path / 'can.json'}"),
+        web=WebConfig(host="127.0.0.1", port=0),
+    )
+    runtime = build_runtime(config)
+    try:
+        for identity, lang in (("telegram:1", "en"), ("telegram:2", "")):
+            actor = Actor(identity, identity)
+            join(runtime.uow, actor)
+            if lang:
+                set_language(runtime.uow, actor, lang)
+        with runtime.uow.begin() as s:
+            for identity in ("telegram:1", "telegram:2"):
+                tell(
+                    s,
+                    s.require_volunteer(identity).id,
+                    N_("{by} removed you as an admin."),
+                    by="Ada",
+                )
+            s.commit()
+        platform = RecordingPlatform("telegram", SystemClock())
+        running = asyncio.create_task(serve(runtime, [platform]))
+        for _ in range(500):
+            if len(platform.sent) == 2:
+                break
+            await asyncio.sleep(0.02)
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(running, timeout=10)
+    finally:
+        runtime.close()
+    said = {sent.chat: sent.reply.text for sent in platform.sent}
+    assert said["telegram:1"] == "Ada removed you as an admin."
+    assert said["telegram:2"] != "Ada removed you as an admin." and "Ada" in said["telegram:2"]
