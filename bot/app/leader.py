@@ -130,6 +130,7 @@ class LeaderDuties:
             runtime.dispatcher.catalogs.translator(runtime.config.network.language),
             runtime.config.meetups.reminders,
             asks=AskDuties(runtime.uow, runtime.dispatcher.catalogs, runtime.config.asks),
+            catalogs=runtime.dispatcher.catalogs,
         )
         self._scheduler = scheduler
         await scheduler.start()

@@ -33,7 +33,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.broadcasts.announcement import send_announcements
 from bot.broadcasts.ask_message import AskDuties
 from bot.broadcasts.notice import render
-from bot.i18n import Translator
+from bot.i18n import Catalogs, Translator
 from bot.platforms.base import Platform
 from circles.services.announcements import Announcement, take_announcements
 from circles.services.decisions import run_decisions
@@ -74,10 +74,14 @@ class MeetupScheduler:
         asks: AskDuties | None = None,
         ask_seconds: float = 20.0,
         govern_seconds: float = 15.0,
+        catalogs: Catalogs | None = None,
     ) -> None:
         self.uow = uow
         self.routes = {platform.name.lower(): platform for platform in platforms}
         self.t = translator
+        # Every language's messages: private announcements are read in their reader's language
+        # (without them, everything is read in ``translator``'s).
+        self.catalogs = catalogs
         self.offsets = tuple(offsets)
         self.tick_seconds = tick_seconds
         self.stop_grace = stop_grace
@@ -227,7 +231,7 @@ class MeetupScheduler:
         task.add_done_callback(self._sending.discard)
 
     async def _announce(self, taken: list[Announcement]) -> None:
-        sent = await send_announcements(taken, self.routes, self.t)
+        sent = await send_announcements(taken, self.routes, self.t, self.catalogs)
         log.info("sent %d announcement messages", sent)
 
     async def ask_tick(self) -> None:

@@ -22,6 +22,28 @@ from circles.text import pick
 ROLE_LIST = re.compile(r"[,，、]")
 FLAG = re.compile(r"(?:^|\s)--(by|lead|role|split|why)(?=\s|$)")
 HISTORY_LIMIT = 20
+# The keywords of these commands as a Chinese speaker types them (the commands have Chinese
+# names too): 表态 3 同意, 管理员 添加 小王, 任期 research/interviewer 留任, 决定 撤回 3.
+KEYWORDS = {
+    "同意": "agree",
+    "弃权": "abstain",
+    "反对": "disagree",
+    "阻止": "block",
+    "添加": "add",
+    "移除": "remove",
+    "留任": "stay",
+    "交接": "handover",
+    "修改": "amend",
+    "撤回": "withdraw",
+}
+
+
+def keyword(word: str) -> str:
+    """The English keyword for ``word`` (lower-cased), whichever language it was typed in."""
+    word = word.strip().lower()
+    return KEYWORDS.get(word, word)
+
+
 STATUS_LABELS = {
     "open": N_("open"),
     "passed": N_("passed"),
@@ -72,7 +94,7 @@ def unlead(ctx: CommandContext, args: Args) -> Reply:
 
 def admin(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
-    action = args["action"].lower()
+    action = keyword(args["action"])
     reason = args.get("reason", "")
     if action == "add":
         added = leadership.add_admin(ctx.uow, ctx.actor, args["volunteer"], reason)
@@ -152,7 +174,7 @@ def draft_of(circle: str, text: str) -> decisions.Draft:
 
 def decide(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
-    first = args["circle"].lower()
+    first = keyword(args["circle"])
     if first in ("amend", "withdraw"):
         return _amend_or_withdraw(ctx, first, args.get("title", ""))
     if not args.get("title"):
@@ -198,7 +220,7 @@ def _labels(decision_id: str) -> list[tuple[str, str]]:
 
 def position(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
-    answer = args["answer"].lower()
+    answer = keyword(args["answer"])
     reason = args.get("reason", "")
     if answer in NEEDS_REASON and not reason.strip():
         # A button cannot carry a reason: say how to give one, and change nothing.
@@ -279,7 +301,15 @@ def decisions_(ctx: CommandContext, args: Args) -> Reply:
 
 
 def _log_line(ctx: CommandContext, e: glog.Entry, names: dict[str, str]) -> str:
-    t = ctx.t
+    line = f"• {_when(ctx, e.at)} {log_text(ctx.t, e, names)}"
+    if e.reason:
+        line += " — " + ctx.t("why: {reason}", reason=e.reason)
+    return line
+
+
+def log_text(t: Translator, e: glog.Entry, names: dict[str, str]) -> str:
+    """What a governance log entry says (who did what), without its time and reason: the same
+    words in chat (``history``) and on the portal's log page."""
     who = names.get(e.actor, "") if e.actor else ""
     subject = names.get(e.subject, "—") if e.subject else "—"
     where = e.circle or t("network")
@@ -319,10 +349,7 @@ def _log_line(ctx: CommandContext, e: glog.Entry, names: dict[str, str]) -> str:
         text = t("{name} handed over {role}", name=subject, role=role)
     else:
         text = t("{name}'s term as {role} ended; the role was released", name=subject, role=role)
-    line = f"• {_when(ctx, e.at)} {text}"
-    if e.reason:
-        line += " — " + t("why: {reason}", reason=e.reason)
-    return line
+    return text
 
 
 def _span(t: Translator, seconds: int) -> str:
@@ -383,7 +410,7 @@ def _role_history(ctx: CommandContext, ref: str) -> Reply:
 
 def term(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
-    value = args["length"].lower()
+    value = keyword(args["length"])
     if value in (role_terms.STAY, role_terms.HANDOVER, "hand-over"):
         answer = role_terms.STAY if value == role_terms.STAY else role_terms.HANDOVER
         done = role_terms.answer_term(ctx.uow, ctx.actor, args["role"], answer)
@@ -412,6 +439,7 @@ def commands() -> list[Command]:
             N_("Make a volunteer a lead of a circle (leads above it, admins)"),
             Who.LEAD,
             lead,
+            aliases=("负责人", "任命"),
         ),
         Command(
             "unlead",
@@ -419,6 +447,7 @@ def commands() -> list[Command]:
             N_("Remove a lead of a circle; unlead <circle> me steps down or declines"),
             Who.VOLUNTEER,
             unlead,
+            aliases=("卸任", "免职"),
         ),
         Command(
             "admin",
@@ -426,6 +455,7 @@ def commands() -> list[Command]:
             N_("Admins: admin add <volunteer> or admin remove <volunteer>"),
             Who.VOLUNTEER,
             admin,
+            aliases=("管理员",),
         ),
         Command(
             "decide",
@@ -437,6 +467,7 @@ def commands() -> list[Command]:
             ),
             Who.MEMBER,
             decide,
+            aliases=("决定", "提案"),
             multiline=True,
         ),
         Command(
@@ -445,6 +476,7 @@ def commands() -> list[Command]:
             N_("Take a position on a decision: agree, abstain, disagree or block (with a reason)"),
             Who.MEMBER,
             position,
+            aliases=("表态",),
         ),
         Command(
             "decisions",
@@ -452,6 +484,7 @@ def commands() -> list[Command]:
             N_("Open and recent decisions, with their positions"),
             Who.ANYONE,
             decisions_,
+            aliases=("决定列表",),
         ),
         Command(
             "history",
@@ -459,6 +492,7 @@ def commands() -> list[Command]:
             N_("The governance log (of a circle), or who held a role and when"),
             Who.ANYONE,
             history,
+            aliases=("历史",),
         ),
         Command(
             "term",
@@ -469,5 +503,6 @@ def commands() -> list[Command]:
             ),
             Who.VOLUNTEER,
             term,
+            aliases=("任期",),
         ),
     ]

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from bot.circle_map import palette
 from bot.circle_map.png import MapImageUnavailable
-from bot.commands.governance import STATUS_LABELS
+from bot.commands.governance import STATUS_LABELS, log_text
 from bot.local_time import when
 from bot.portal import guard, kit_pages, language
 from bot.portal.live import MapFeed
@@ -28,12 +28,14 @@ from circles.errors import N_
 from circles.model import NETWORK, Circle
 from circles.services.ask_views import ask_board
 from circles.services.decisions import list_decisions
+from circles.services.governance_log import read_log
 from circles.text import pick
 from toolkits.errors import KitNotFound
 from toolkits.kit import Kit
 
 STATIC = Path(__file__).parent / "static"
 KIT_ID = r"{kit:[a-z0-9][a-z0-9-]{0,47}}"
+LOG_LIMIT = 200  # entries on the governance log page, newest first
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,31 @@ class Portal:
             when=lambda instant, zone=timezone: when(t, instant, zone),
         )
 
+    async def history(self, request: web.Request) -> web.Response:
+        """The governance log (who, when, what, why), newest first; ``?circle=`` narrows it to
+        one circle. Entries name who acted and whom it concerned, never who took which position
+        on a decision (those are counts here, whatever ``governance.positions`` says)."""
+        asked = self.ask(request)
+        overview = read_overview(self.site.uow)
+        circle_names = {c.slug: c.display_name(asked.lang) for _, c in overview.tree}
+        circle = asked.query.get("circle", "")
+        if circle and circle not in circle_names:
+            raise PageError(404, N_("There is no circle '{circle}'."), circle=circle[:40])
+        view = read_log(self.site.uow, circle, limit=LOG_LIMIT)
+        t = self.pages.translator(asked.lang)
+        timezone = self.site.config.network.timezone
+        return self.page(
+            request,
+            asked,
+            "history.html.j2",
+            entries=list(reversed(view.entries)),
+            text_of=lambda entry: log_text(t, entry, view.names),
+            circle=circle,
+            circle_names=circle_names,
+            limit=LOG_LIMIT,
+            when=lambda instant, zone=timezone: when(t, instant, zone),
+        )
+
     async def kit(self, request: web.Request) -> web.Response:
         asked = self.ask(request)
         kit = self.find_kit(request.match_info["kit"])
@@ -284,6 +311,7 @@ def add_portal(app: web.Application, site: Site) -> Portal:
         f"/kits/{KIT_ID}.{{fmt:pdf|html|md}}", portal.kit_download, name=f"{name}-kit-file"
     )
     app.router.add_get("/decisions", portal.decisions, name=f"{name}-decisions")
+    app.router.add_get("/history", portal.history, name=f"{name}-history")
     app.router.add_get("/palette.css", portal.palette_css, name=f"{name}-palette")
     app.router.add_get("/favicon.ico", portal.favicon, name=f"{name}-favicon")
     for page, slashed in (("map", "/map/"), ("kits", "/kits/"), ("kit", f"/kits/{KIT_ID}/")):

@@ -9,14 +9,16 @@ chat is worse than one lost to a crash between commit and send. Announcements ol
 ``STALE`` (the bot was down for long) are dropped, not sent late.
 
 Messages are English templates (``N_``) with parameters; a parameter may be a localized text
-(``{"zh": ..., "en": ...}``), which the sender picks in the chat's language.
+(``{"zh": ..., "en": ...}``), which the sender picks in the chat's language. A private message
+(``direct.tell``) carries its reader's language; a chat's announcement has none and is read in
+the network's language.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,6 +46,7 @@ class Announcement:
     params: Mapping[str, Any]
     buttons: tuple[tuple[str, str], ...]
     created_at: datetime
+    language: str = ""  # the reader's, for a private message; empty: the network's
 
 
 def announce(
@@ -52,9 +55,11 @@ def announce(
     message: str,
     *,
     buttons: Iterable[tuple[str, str]] = (),
+    language: str = "",
     **params: Any,
 ) -> None:
-    """Queue ``message`` for ``chats`` in the open session (sent only if the session commits)."""
+    """Queue ``message`` for ``chats`` in the open session (sent only if the session commits);
+    ``language`` is the reader's when the chats are one person's."""
     targets = list(dict.fromkeys(chats))
     if not targets:
         return
@@ -71,6 +76,7 @@ def announce(
             "message": message,
             "params": dict(params),
             "buttons": [list(b) for b in buttons],
+            "language": language,
         },
     )
 
@@ -103,6 +109,7 @@ def pending(s: Session) -> list[Announcement]:
             params=dict(doc.get("params", {})),
             buttons=tuple((str(b[0]), str(b[1])) for b in doc.get("buttons", [])),
             created_at=datetime.fromisoformat(doc["created_at"]),
+            language=str(doc.get("language") or ""),
         )
         for doc in docs
     ]
@@ -129,11 +136,7 @@ def take_announcements(uow: UnitOfWork, platforms: Collection[str]) -> list[Anno
             continue
         chats = tuple(c for c in item.chats if c.partition(":")[0] in platforms)
         if chats:
-            taken.append(
-                Announcement(
-                    item.id, chats, item.message, item.params, item.buttons, item.created_at
-                )
-            )
+            taken.append(replace(item, chats=chats))
     return taken
 
 

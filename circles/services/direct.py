@@ -35,11 +35,19 @@ def tell(
     buttons: Iterable[tuple[str, str]] = (),
     **params: Any,
 ) -> bool:
-    """Queue a private message for a volunteer in the open session; False if they are gone."""
+    """Queue a private message for a volunteer in the open session, to be read in their own
+    language (``lang``; unset: the network's); False if they are gone."""
     volunteer = s.volunteers.get(volunteer_id)
     if volunteer is None:
         return False
-    announce(s, private_chats(volunteer), message, buttons=buttons, **params)
+    announce(
+        s,
+        private_chats(volunteer),
+        message,
+        buttons=buttons,
+        language=volunteer.language,
+        **params,
+    )
     return True
 
 

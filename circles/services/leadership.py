@@ -23,6 +23,8 @@ from circles.text import slug as check_slug
 from circles.unit_of_work import ADMINS, Session, UnitOfWork
 
 MAX_REASON = 300
+# How one names oneself: `unlead research me` steps down, as does `卸任 research 我`.
+ME = frozenset({"me", "myself", "我", "自己"})
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def unappoint(
     with uow.begin() as s:
         by = s.require_volunteer(actor.identity)
         circle = s.circles.require(check_slug(circle_slug, field="circle"))
-        volunteer = by if who.strip().lower() in ("me", "myself") else find_volunteer(s, who)
+        volunteer = by if who.strip().lower() in ME else find_volunteer(s, who)
         by_self = volunteer.id == by.id
         if not by_self:
             s.require_lead(by, circle)
@@ -168,7 +170,7 @@ def add_admin(uow: UnitOfWork, actor: Actor, who: str, reason: str = "") -> Volu
 def remove_admin(uow: UnitOfWork, actor: Actor, who: str, reason: str = "") -> Volunteer:
     with uow.begin() as s:
         by = _require_admin(s, actor)
-        volunteer = by if who.strip().lower() in ("me", "myself") else find_volunteer(s, who)
+        volunteer = by if who.strip().lower() in ME else find_volunteer(s, who)
         why = _reason(reason)
         if set(volunteer.identities) & s.network.admins:
             raise Conflict(
