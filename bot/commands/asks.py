@@ -232,6 +232,19 @@ def flag(ctx: CommandContext, args: Args) -> Reply:
     return Reply(t("Thank you. Ask #{ask} is hidden until a lead reviews it.", ask=flagged.id))
 
 
+def helpers(ctx: CommandContext, args: Args) -> Reply:
+    t = ctx.t
+    changed = asks.set_max_helpers(ctx.uow, ctx.actor, args["ask"], args["count"])
+    return Reply(
+        t.plural(
+            "Ask #{ask} now takes one helper.",
+            "Ask #{ask} now takes up to {count} helpers; volunteers join with take {ask}.",
+            changed.max_helpers,
+            ask=changed.id,
+        )
+    )
+
+
 def commands() -> list[Command]:
     def cmd(name: str, usage: str, summary: str, who: Who, run: Handler, *aliases: str) -> Command:
         return Command(name, usage, summary, who, run, group=GROUP, aliases=aliases)
@@ -327,5 +340,13 @@ def commands() -> list[Command]:
             Who.VOLUNTEER,
             flag,
             "举报",
+        ),
+        cmd(
+            "helpers",
+            "helpers <ask> <count>",
+            N_("Leads: let more volunteers take an ask (helpers <ask> <n>)"),
+            Who.VOLUNTEER,
+            helpers,
+            "帮手",
         ),
     ]

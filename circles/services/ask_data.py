@@ -59,6 +59,7 @@ def forget_person(s: Session, person_id: str) -> None:
     if s.tx.get(WATCHERS, person_id) is not None:
         s.tx.delete(WATCHERS, person_id)
     ask_outbox.forget_person(s, person_id)
+    ask_outbox.mask_queued(s, terms)  # the ask's words, told to volunteers nearby
     # A neighbor is no volunteer, so the announcements hook cannot find their names: an ask
     # announced to a neighborhood's chat may still wait in the outbox with the asker's words.
     announcements.mask_queued(s, terms)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from circles.masking import mask
 from circles.services.neighbors import person_by_id
 from circles.unit_of_work import Session, UnitOfWork
 
@@ -130,6 +131,22 @@ def forget_person(s: Session, person_id: str) -> int:
             s.tx.delete(OUTBOX, str(doc["id"]))
             dropped += 1
     return dropped
+
+
+def mask_queued(s: Session, terms: list[str]) -> int:
+    """Mask a forgotten person's names and identities in messages queued for others (the public
+    text of their ask, told to volunteers nearby); how many changed."""
+    changed = 0
+    for doc in list(s.tx.all(OUTBOX)):
+        params = doc.get("params", {})
+        masked = {
+            key: mask(value, terms) if isinstance(value, str) and key != "ask" else value
+            for key, value in params.items()
+        }
+        if masked != params:
+            s.tx.put(OUTBOX, str(doc["id"]), {**doc, "params": masked})
+            changed += 1
+    return changed
 
 
 def merge_person(s: Session, from_id: str, into_id: str) -> None:

@@ -364,6 +364,39 @@ def drop_ask(uow: UnitOfWork, actor: Actor, ask_id: str) -> Ask:
     return ask
 
 
+MAX_HELPERS = 10
+
+
+def set_max_helpers(uow: UnitOfWork, actor: Actor, ask_id: str, count: str) -> Ask:
+    """A steward (lead of connect or practice, admin) lets more (or fewer) volunteers take an ask:
+    between 1 and ``MAX_HELPERS``, never fewer than already help."""
+    word = count.strip()
+    if not word.isdecimal() or not 1 <= int(word) <= MAX_HELPERS:
+        raise Invalid(
+            N_("The number of helpers is a whole number from 1 to {most}."), most=MAX_HELPERS
+        )
+    wanted = int(word)
+    with uow.begin() as s:
+        volunteer = s.require_volunteer(actor.identity)
+        if not is_steward(s, volunteer):
+            raise PermissionDenied(
+                N_("Only leads of connect or practice (or an admin) may do that.")
+            )
+        ask = get_ask(s, ask_id)
+        if ask.status not in (OPEN, TAKEN):
+            raise Conflict(N_("Ask #{ask} is not open any more."), ask=ask.id)
+        if wanted < len(ask.helpers):
+            raise Conflict(
+                N_("Ask #{ask} already has {count} helpers; ask one to drop it first."),
+                ask=ask.id,
+                count=len(ask.helpers),
+            )
+        ask.max_helpers = wanted
+        save(s, ask)
+        s.commit()
+    return ask
+
+
 # Finishing.
 
 

@@ -21,6 +21,7 @@ FEATURE_TABLES = ("meetups", "topics", "relays", "checkins")
 # neighborhoods' linked chats, opt-ins, blocks (digests) and the relayed messages still kept.
 ASK_TABLES = (
     "neighbors", "neighborhoods", "asks", "offers", "ask_messages", "ask_watchers", "ask_blocks",
+    "ask_outbox",  # private messages queued for an asker or a helper: a restore must send them
 )  # fmt: skip
 # What was already sent, and what waits to be sent: the delivery record of every reminder and
 # hand-off (claimed, sent, failed, skipped) and the queued announcements. Without them a restore

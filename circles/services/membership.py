@@ -8,6 +8,8 @@ from circles.actor import Actor
 from circles.errors import N_, Invalid
 from circles.model import Volunteer
 from circles.separator import items
+from circles.services.ask_data import absorb_neighbor
+from circles.services.neighbors import person_of
 from circles.text import LANGUAGES, clean
 from circles.unit_of_work import PREFERENCES, VOLUNTEERS, UnitOfWork
 
@@ -34,17 +36,21 @@ def join(uow: UnitOfWork, actor: Actor, neighborhood: str = "") -> Joined:
                 s.commit()
             return Joined(existing, created=False)
         preference = s.tx.get(PREFERENCES, actor.identity) or {}
+        # A neighbor record (someone who asked first) lends its neighborhood and language.
+        neighbor = person_of(s, actor.identity)
         volunteer = Volunteer(
             id=s.new_id(VOLUNTEERS, "v"),
             name=name,
             identities=[actor.identity],
             joined_at=s.now,
-            neighborhood=place,
-            language=str(preference.get("language", "")),
+            neighborhood=place or (neighbor.neighborhood if neighbor else ""),
+            language=str(preference.get("language", "")) or (neighbor.language if neighbor else ""),
         )
         s.volunteers.save(volunteer)
         if preference:
             s.tx.delete(PREFERENCES, actor.identity)
+        # A neighbor who asked before joining keeps their asks, offers and messages as a volunteer.
+        absorb_neighbor(s, actor.identity)
         s.commit()
         return Joined(volunteer, created=True)
 

@@ -7,16 +7,18 @@ message that is not a command) becomes None, never an exception.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
 from dataclasses import dataclass
 
-from telegram import Chat, Update, User
+from telegram import Chat, Message, Update, User
 
 from circles.actor import Actor
 from circles.text import MARKS_ONLY, visible
 
 GROUP_TYPES = frozenset({Chat.GROUP, Chat.SUPERGROUP})
 MAX_NAME = 64
+ASK_REFERENCE = re.compile(r"[#＃](\d{1,9})")  # ask ids are short numbers
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,26 @@ def command_line(
     return f"{name} {rest}".strip() if rest else name
 
 
+def reply_to_ask(message: Message, bot_username: str) -> str | None:
+    """``say N <text>`` for a private reply to a message of ours about ask N, else None.
+
+    Every message the bot sends a party about an ask names it first (``#N``, before any
+    relayed words), so the number is read from the replied-to text: no state to keep, and it
+    works on whichever replica gets the reply. A ``/command`` sent as a reply stays a command.
+    """
+    replied = message.reply_to_message
+    text = (message.text or "").strip()
+    if replied is None or not text or text.startswith("/"):
+        return None
+    author = replied.from_user
+    if author is None or not author.is_bot:
+        return None
+    if (author.username or "").lower() != bot_username.lower():
+        return None  # another bot's message: its numbers are not our asks
+    found = ASK_REFERENCE.search(replied.text or "")
+    return f"say {found.group(1)} {text}" if found else None
+
+
 def incoming_message(update: Update, bot_username: str, known: Container[str]) -> Incoming | None:
     message = update.message
     if message is None or message.from_user is None or message.from_user.is_bot:
@@ -95,7 +117,10 @@ def incoming_message(update: Update, bot_username: str, known: Container[str]) -
     chat = message.chat
     if chat.type not in GROUP_TYPES and chat.type != Chat.PRIVATE:
         return None
-    line = command_line(message.text, bot_username, known, private=chat.type == Chat.PRIVATE)
+    private = chat.type == Chat.PRIVATE
+    line = reply_to_ask(message, bot_username) if private else None
+    if line is None:
+        line = command_line(message.text, bot_username, known, private=private)
     if line is None:
         return None
     return Incoming(actor_of(message.from_user, chat), line, chat.id, message.message_id)

@@ -241,3 +241,22 @@ def test_a_blocked_account_cannot_ask(dispatcher: Dispatcher) -> None:
 def test_chinese_names_are_listed_in_help(dispatcher: Dispatcher) -> None:
     assert "求助" in run(dispatcher, LIN, "help ask").text
     assert "(接单 认领)" in run(dispatcher, LIN, "help").text
+
+
+@pytest.mark.usefixtures("gubei")
+def test_a_lead_allows_a_second_helper_with_helpers(dispatcher: Dispatcher) -> None:
+    admin = Actor(ADMIN, "admin")
+    zhao = Actor("console:zhao", "Zhao")
+    assert not run(dispatcher, zhao, "join 古北").error
+    number = post(dispatcher, LIN, "ask errand @古北 move a wardrobe")
+    assert not run(dispatcher, WANG, f"take {number}").error
+    assert run(dispatcher, zhao, f"take {number}").error  # one helper by default
+    refused = run(dispatcher, WANG, f"helpers {number} 2")
+    assert refused.error and "Only leads" in refused.text
+    bad = run(dispatcher, admin, f"帮手 {number} 99")
+    assert bad.error and "from 1 to 10" in bad.text
+    allowed = run(dispatcher, admin, f"帮手 {number} 2")
+    assert not allowed.error and f"up to 2 helpers; volunteers join with take {number}" in (
+        allowed.text
+    )
+    assert not run(dispatcher, zhao, f"take {number}").error

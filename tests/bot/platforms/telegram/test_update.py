@@ -159,3 +159,64 @@ def test_random_updates_never_raise(payload: dict[str, Any], username: str) -> N
     click = incoming_click(update)
     if click is not None:
         assert click.actor.identity.startswith("telegram:")
+
+
+OUR_BOT: dict[str, Any] = {"id": 7, "is_bot": True, "first_name": "CAN", "username": BOT}
+
+
+def reply_update(
+    text: str, replied_text: str, *, author: dict[str, Any] = OUR_BOT, private: bool = True
+) -> Update:
+    sender = user()
+    chat = (
+        {"id": sender["id"], "type": "private"}
+        if private
+        else {"id": -1001, "type": "supergroup", "title": "Research"}
+    )
+    replied = {"message_id": 4, "date": 0, "chat": chat, "from": author, "text": replied_text}
+    payload = {
+        "update_id": 1,
+        "message": {
+            "message_id": 5,
+            "date": 0,
+            "chat": chat,
+            "from": sender,
+            "text": text,
+            "reply_to_message": replied,
+        },
+    }
+    update = Update.de_json(payload, None)
+    assert update is not None
+    return update
+
+
+@pytest.mark.parametrize(
+    ("replied_text", "line"),
+    [
+        ("💬 Your helper for ask #12 says: see you at #3", "say 12 好的，谢谢"),
+        ("💬 求助 #7 的邻居说：放门口", "say 7 好的，谢谢"),
+        ("🤝 有志愿者接下了你的求助 ＃31。通过我传话", "say 31 好的，谢谢"),
+        ("Welcome! Send help for the commands.", "好的，谢谢"),  # no ask: the text as is
+    ],
+)
+def test_a_private_reply_to_our_message_about_an_ask_says_to_it(
+    replied_text: str, line: str
+) -> None:
+    incoming = incoming_message(reply_update("好的，谢谢", replied_text), BOT, KNOWN)
+    assert incoming is not None and incoming.line == line
+
+
+def test_a_reply_is_a_say_only_to_our_bot_in_private_and_not_for_commands() -> None:
+    other = {**OUR_BOT, "username": "other_bot"}
+    person = user(first_name="Liu")
+    relayed = "💬 Your helper for ask #12 says: hi"
+    cases = [
+        (reply_update("thanks", relayed, author=other), "thanks"),  # another bot's numbers
+        (reply_update("thanks", relayed, author=person), "thanks"),  # a person's message
+        (reply_update("/myasks", relayed), "myasks"),  # a command stays a command
+        (reply_update("/help", relayed, private=False), "help"),  # groups: no relay
+    ]
+    for update, line in cases:
+        incoming = incoming_message(update, BOT, KNOWN)
+        assert incoming is not None and incoming.line == line
+    assert incoming_message(reply_update("thanks", relayed, private=False), BOT, KNOWN) is None
