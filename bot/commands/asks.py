@@ -288,10 +288,11 @@ def commands() -> list[Command]:
             N_("Take an ask: you become its helper"),
             Who.VOLUNTEER,
             take,
+            # Not 认领: that is how the bot says "claim" (a role) on its buttons and in help.
             "接单",
-            "认领",
         ),
-        cmd("drop", "drop <ask>", N_("Give an ask you took back"), Who.VOLUNTEER, drop, "放弃"),
+        # Not 放弃: that is how the bot says "release" (a role) on its buttons.
+        cmd("drop", "drop <ask>", N_("Give an ask you took back"), Who.VOLUNTEER, drop, "退单"),
         cmd(
             "say",
             "say <ask> <text...>",

@@ -207,8 +207,23 @@ def commands() -> list[Command]:
             Who.ANYONE,
             roles,
         ),
-        Command("claim", "claim <role>", N_("Take a role (circle/role)"), Who.VOLUNTEER, claim),
-        Command("release", "release <role>", N_("Give up a role"), Who.VOLUNTEER, release),
+        # The Chinese names are the words of the claim and release buttons.
+        Command(
+            "claim",
+            "claim <role>",
+            N_("Take a role (circle/role)"),
+            Who.VOLUNTEER,
+            claim,
+            aliases=("认领",),
+        ),
+        Command(
+            "release",
+            "release <role>",
+            N_("Give up a role"),
+            Who.VOLUNTEER,
+            release,
+            aliases=("放弃",),
+        ),
         Command(
             "myroles", "myroles", N_("Your roles and upcoming meetups"), Who.VOLUNTEER, myroles
         ),

@@ -240,7 +240,18 @@ def test_a_blocked_account_cannot_ask(dispatcher: Dispatcher) -> None:
 
 def test_chinese_names_are_listed_in_help(dispatcher: Dispatcher) -> None:
     assert "求助" in run(dispatcher, LIN, "help ask").text
-    assert "(接单 认领)" in run(dispatcher, LIN, "help").text
+    shown = run(dispatcher, LIN, "help").text
+    assert "(接单)" in shown and "(退单)" in shown
+
+
+def test_the_chinese_words_of_claim_and_release_buttons_stay_theirs(
+    dispatcher: Dispatcher,
+) -> None:
+    """认领 and 放弃 label the claim and release buttons; typed, they must not take an ask."""
+    volunteer = Actor("console:mei", "Mei")
+    run(dispatcher, volunteer, "join")
+    assert "research/interviewer" in run(dispatcher, volunteer, "认领 research/interviewer").text
+    assert "research/interviewer" in run(dispatcher, volunteer, "放弃 research/interviewer").text
 
 
 @pytest.mark.usefixtures("gubei")
