@@ -232,12 +232,19 @@ def forget_volunteer(s: Session, volunteer_id: str) -> None:
     """Anonymise: the proposer becomes "" and the volunteer no longer backs anything.
 
     A topic they proposed stays (others back it) but no longer names them, not even in its title,
-    nor in the name and purpose of the action group it formed.
+    nor in the name and purpose of the action group it formed; no closing reason names them.
     """
     terms = traces_of(s, volunteer_id)
     for topic in _all(s):
+        # A closing reason is free text that may name them whoever wrote it ("Ann moved away"),
+        # and the closer is not recorded: it is masked on every topic.
+        masked_reason = mask(topic.reason, terms) if topic.reason else topic.reason
         if topic.proposer != volunteer_id and volunteer_id not in topic.backers:
+            if masked_reason != topic.reason:
+                topic.reason = masked_reason
+                _save(s, topic)
             continue
+        topic.reason = masked_reason
         if topic.proposer == volunteer_id:
             topic.proposer = ""
             topic.title = mask(topic.title, terms)
