@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gettext
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,9 +62,25 @@ class Translator:
         index = min(translated.rule(count), len(translated.forms) - 1)
         return self._format(english, translated.forms[index] or english, params)
 
+    def join(self, items: Sequence[object]) -> str:
+        """Items listed as the reader writes a list: ``a, b, c`` in English, ``a、b、c`` in zh."""
+        texts = [str(item) for item in items]
+        if not texts:
+            return ""
+        listed = texts[0]
+        for item in texts[1:]:
+            listed = self("{items}, {item}", items=listed, item=item)
+        return listed
+
     def _format(self, message: str, text: str, params: dict[str, object]) -> str:
         if not params:
             return text
+        # A list in a message (the choices of an ambiguous name) is joined in the reader's
+        # language here, so no domain or kit message joins with an English comma itself.
+        params = {
+            key: self.join(value) if isinstance(value, tuple | list) else value
+            for key, value in params.items()
+        }
         try:
             return text.format(**params)
         except (KeyError, IndexError, ValueError):

@@ -10,7 +10,8 @@ CanError
     └── StoreUnavailable  the database does not answer for now: try again in a moment
 
 A message is an English template with ``{placeholders}``; the bot layer translates the template
-through its catalogs and fills in ``params``. The domain never formats for a language itself.
+through its catalogs and fills in ``params`` (a tuple parameter is a list, joined in the reader's
+language). The domain never formats for a language itself.
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ class CanError(Exception):
     """Base of every error a volunteer may see."""
 
     def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message.format(**params) if params else message)
+        # A tuple parameter is a list the bot joins in the reader's language (a list of choices);
+        # the English text kept for logs and the command line joins it with commas.
+        shown = {
+            k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in params.items()
+        }
+        super().__init__(message.format(**shown) if params else message)
         self.message = message
         self.params = params
 

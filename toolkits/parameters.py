@@ -202,7 +202,7 @@ def resolve_parameters(
                 raise KitParameterError(
                     N_("This kit has no parameter {name}; it takes {known}."),
                     name=name,
-                    known=", ".join(by_name),
+                    known=tuple(by_name),
                 )
             raise KitParameterError(N_("This kit takes no parameters, not even {name}."), name=name)
     values: dict[str, ParamValue] = {}

@@ -158,3 +158,14 @@ def test_a_broken_translation_falls_back_to_english(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "x.po").write_text('msgid "Hi {name}"\nmsgstr "你好 {nom}"\n', encoding="utf-8")
     assert Catalogs(tmp_path).translator("zh")("Hi {name}", name="A") == "Hi A"
+
+
+def test_a_list_in_a_message_is_joined_in_the_readers_language() -> None:
+    catalogs = Catalogs()
+    choices = ("research", "content", "practice")
+    assert catalogs.translator("en").join(choices) == "research, content, practice"
+    assert catalogs.translator("zh").join(choices) == "research、content、practice"
+    assert catalogs.translator("zh").join(["one"]) == "one"
+    zh = catalogs.translator("zh")
+    text = zh("'{name}' fits more than one: {choices}. Choose one.", name="c", choices=choices)
+    assert "research、content、practice" in text
