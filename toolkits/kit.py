@@ -66,7 +66,7 @@ class Kit:
                 N_("The kit {kit} is not available in {lang}; it has {langs}."),
                 kit=self.id,
                 lang=lang,
-                langs=", ".join(self.languages),
+                langs=tuple(self.languages),
             )
 
     def authors_text(self, lang: Lang) -> str:
