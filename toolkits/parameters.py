@@ -16,7 +16,8 @@ ParamType = Literal["str", "int", "ranges"]
 ParamValue = str | int | tuple[int, ...]
 
 PARAM_TYPES: tuple[ParamType, ...] = ("str", "int", "ranges")
-RESERVED_NAMES = frozenset({"kit", "lang", "kit_url", "params"})
+# ``page_lang`` is the portal form's field for the reader's language (kit_pages.PAGE_LANG).
+RESERVED_NAMES = frozenset({"kit", "lang", "kit_url", "params", "page_lang"})
 DEFAULT_MAX_LENGTH = 80
 LONGEST_MAX_LENGTH = 500
 LOWEST_BUILDING = 1
@@ -140,7 +141,9 @@ class Parameter:
         field = f"parameter {name}" if isinstance(name, str) else "parameter"
         if not isinstance(name, str) or not _NAME.fullmatch(name) or name in RESERVED_NAMES:
             raise KitFormatError.bad_field(
-                where, field, "a lowercase name like city, not kit, lang, kit_url or params"
+                where,
+                field,
+                "a lowercase name like city, not kit, lang, page_lang, kit_url or params",
             )
         unknown = sorted(str(key) for key in data if key not in _SPEC_KEYS)
         if unknown:
