@@ -99,7 +99,12 @@ def relay_list(ctx: CommandContext) -> Reply:
     for r in relays:
         lines.append(
             f"• {r.id} {r.title} ({r.circle}) {when(t, r.start, zone)} · "
-            + t("{taken}/{slots} slots taken", taken=len(r.holders), slots=r.slots)
+            + t.plural(
+                "{taken}/{count} slot taken",
+                "{taken}/{count} slots taken",
+                r.slots,
+                taken=len(r.holders),
+            )
         )
     buttons = tuple((Button(r.title[:30], f"relay {r.id}"),) for r in relays[:MAX_BUTTONS])
     return Reply("\n".join(lines), buttons=buttons)

@@ -290,6 +290,15 @@ async def test_a_kit_refusal_links_back_to_the_kits_form(
     assert 'href="/kits/parcel-sorting"' in body and "Back to the kit&#39;s form" in body
 
 
+async def test_the_overview_counts_roles_held_with_the_plural_form(
+    site: Running, http: aiohttp.ClientSession
+) -> None:
+    _, english, _ = await get(http, site.base + "/?lang=en")
+    assert re.search(r"<span>0 of \d\d+ roles held</span>", english)
+    _, chinese, _ = await get(http, site.base + "/?lang=zh")
+    assert re.search(r"<span>\d\d+ 个角色中 0 个已有人担任</span>", chinese)
+
+
 async def test_the_kit_form_sends_the_readers_language_beside_the_kits(
     site: Running, http: aiohttp.ClientSession
 ) -> None:
