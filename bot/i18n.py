@@ -18,6 +18,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from circles.errors import Counted
+
 log = logging.getLogger(__name__)
 LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -49,12 +51,19 @@ class Translator:
         self._plurals = plurals or {}
 
     def __call__(self, message: str, **params: object) -> str:
+        if isinstance(message, Counted):  # a domain message marked with plural()
+            count = params.get(message.by)
+            if isinstance(count, int):
+                return self._counted(str(message), message.plural, count, params)
         text = self._messages.get(message) or message
         return self._format(message, text, params)
 
     def plural(self, singular: str, plural: str, count: int, **params: object) -> str:
-        """The form of a counted message for ``count``, which is also the ``{count}`` parameter."""
-        params = {"count": count, **params}
+        """The form of a counted message for ``count``, which is also the ``{count}`` parameter
+        unless ``params`` gives one."""
+        return self._counted(singular, plural, count, {"count": count, **params})
+
+    def _counted(self, singular: str, plural: str, count: int, params: dict[str, object]) -> str:
         english = singular if english_plural(count) == 0 else plural
         translated = self._plurals.get(singular)
         if translated is None:

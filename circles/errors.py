@@ -22,6 +22,28 @@ def N_(message: str) -> str:
     return message
 
 
+class Counted(str):
+    """A counted message: the English singular (the text itself), its plural, and the name of the
+    parameter that counts. The bot picks the form its language needs for that number."""
+
+    plural: str
+    by: str
+
+    def __new__(cls, singular: str, plural: str = "", by: str = "count") -> Counted:
+        counted = super().__new__(cls, singular)
+        counted.plural, counted.by = plural or singular, by
+        return counted
+
+    def english(self, count: object) -> str:
+        return str(self) if count == 1 else self.plural
+
+
+def plural(singular: str, plural: str, by: str = "count") -> Counted:
+    """Mark a counted message for translation (``pybabel -k plural:1,2`` finds both forms):
+    ``plural("At most {count} skill.", "At most {count} skills.")``."""
+    return Counted(singular, plural, by)
+
+
 class CanError(Exception):
     """Base of every error a volunteer may see."""
 
@@ -31,7 +53,10 @@ class CanError(Exception):
         shown = {
             k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in params.items()
         }
-        super().__init__(message.format(**shown) if params else message)
+        english = (
+            message.english(params.get(message.by)) if isinstance(message, Counted) else message
+        )
+        super().__init__(english.format(**shown) if params else english)
         self.message = message
         self.params = params
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeGuard
 
-from circles.errors import N_
+from circles.errors import N_, plural
 from toolkits.errors import KitFormatError, KitParameterError
 from toolkits.language import LANGS, Localized
 
@@ -92,7 +92,11 @@ class Parameter:
             )
         if len(text) > self.max_length:
             raise KitParameterError(
-                N_("The parameter {name} must be at most {max_length} characters long."),
+                plural(
+                    "The parameter {name} must be at most {max_length} character long.",
+                    "The parameter {name} must be at most {max_length} characters long.",
+                    by="max_length",
+                ),
                 name=self.name,
                 max_length=self.max_length,
             )
@@ -256,9 +260,12 @@ def parse_building_ranges(
         numbers.update(range(first, last + 1))
         if len(numbers) > max_count:
             raise KitParameterError(
-                N_(
+                plural(
+                    "The parameter {name} names more than {max_count} building, "
+                    "too many for one kit.",
                     "The parameter {name} names more than {max_count} buildings, "
-                    "too many for one kit."
+                    "too many for one kit.",
+                    by="max_count",
                 ),
                 name=name,
                 max_count=max_count,

@@ -89,3 +89,11 @@ def test_more_than_one_term_says_term(say: Say, uow: UnitOfWork, clock: FixedClo
     assert not say("bob", "term research/interviewer stay").error
     board = say("ann", "circle research").text
     assert "For leads: held for more than 1 term in a row:" in board
+
+
+def test_a_term_of_one_day_says_day(say: Say, uow: UnitOfWork) -> None:
+    lead_research(say, uow, "ann")
+    set_term = say("ann", "term research/interviewer 1d")
+    assert not set_term.error, set_term.text
+    assert "terms of 1 day;" in set_term.text
+    assert "terms of 2 days;" in say("ann", "term research/interviewer 2d").text
