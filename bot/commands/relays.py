@@ -35,16 +35,20 @@ def usage_error(sub: str) -> Invalid:
 
 def board(t: Translator, view: RelayView, now: datetime) -> Reply:
     r, zone = view.relay, view.timezone
+    start = when(t, r.start, zone)  # outside: babel loses a plural() whose arguments name t
     lines = [
-        t(
+        t.plural(
+            "Relay {title} ({relay}) of {circle}: {slots} slot of {minutes} min from {start} "
+            "({zone}).",
             "Relay {title} ({relay}) of {circle}: {slots} slots of {minutes} min from {start} "
             "({zone}).",
+            r.slots,
             title=r.title,
             relay=r.id,
             circle=r.circle,
             slots=r.slots,
             minutes=r.minutes,
-            start=when(t, r.start, zone),
+            start=start,
             zone=zone,
         )
     ]

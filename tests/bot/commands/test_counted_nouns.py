@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
+from bot.broadcasts.announcement import render
 from bot.commands.catalog import build_registry
 from bot.commands.dispatch import Dispatcher
 from bot.config import Config, TopicsConfig
@@ -14,6 +16,7 @@ from circles.actor import Actor
 from circles.clock import FixedClock
 from circles.governance import Governance
 from circles.network import Network
+from circles.services.announcements import pending
 from circles.services.role_terms import run_terms
 from circles.services.roles import appoint_lead
 from circles.unit_of_work import UnitOfWork
@@ -50,6 +53,27 @@ def test_a_topic_formed_at_one_backer_says_backer(
     assert "🎉 Topic 1 has 1 backer: it is now the action group water." in formed
 
 
+def test_announcements_keep_their_counted_form_through_the_store(
+    uow: UnitOfWork, catalogs: Catalogs, network: Network, kits: Catalog
+) -> None:
+    with uow.begin() as s:
+        circle = s.circles.require("network")
+        circle.chats = ["telegram:-100"]
+        s.circles.save(circle)
+        s.commit()
+    config = Config(network=network, topics=TopicsConfig(threshold=1))
+    dispatcher = Dispatcher(build_registry(), uow, catalogs, config, kits)
+    ann = Actor("console:ann", "ann")
+    dispatcher.handle(ann, "join")
+    dispatcher.handle(ann, "propose Water")
+    with uow.begin() as s:
+        [formed] = pending(s)
+    english = render(catalogs.translator("en"), formed).text
+    assert english.startswith("🎉 Topic 1 (Water) has 1 backer and is now the action group water")
+    chinese = render(catalogs.translator("zh"), formed).text
+    assert chinese.startswith("🎉 话题 1（Water）已有 1 位支持者")
+
+
 def test_topics_count_backers_against_the_threshold(say: Say) -> None:
     say("ann", "join")
     assert "at 3 backers it becomes" in say("ann", "propose Water").text
@@ -63,6 +87,10 @@ def test_a_relay_of_one_slot_says_slot(say: Say, uow: UnitOfWork) -> None:
     created = say("lena", "relay new 2026-12-01T20:00 1x60 --circle=research Vigil")
     assert not created.error, created.text
     assert "0/1 slot taken" in say("lena", "relay").text
+    relay = re.search(r"\b(r[0-9a-f]{8})\b", created.text)
+    assert relay, created.text
+    board = say("lena", f"relay {relay.group(1)}").text
+    assert ": 1 slot of 60 min from" in board
     say("lena", "relay new 2026-12-02T20:00 2x60 --circle=research Vigil two")
     assert "0/2 slots taken" in say("lena", "relay").text
 
