@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import pickle
 import re
 import string
 from pathlib import Path
@@ -185,3 +186,11 @@ def test_a_counted_domain_message_takes_the_form_for_its_number() -> None:
     assert zh(many.message, **many.params) == "最多 12 个技能。"
     days = Counted("{count} day", "{count} days")  # counted by the usual {count}
     assert (en(days, count=1), en(days, count=2), zh(days, count=2)) == ("1 day", "2 days", "2 天")
+
+
+def test_a_counted_message_survives_the_kit_workers_pickling() -> None:
+    # Kit errors are raised in the press's worker process and pickled back to the bot.
+    counted = Counted("{max_pages} page", "{max_pages} pages", "max_pages")
+    error = pickle.loads(pickle.dumps(Invalid(counted, max_pages=1)))
+    assert (error.message.plural, error.message.by) == ("{max_pages} pages", "max_pages")
+    assert Catalogs().translator("en")(error.message, max_pages=2) == "2 pages"
