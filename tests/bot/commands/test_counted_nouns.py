@@ -13,10 +13,13 @@ from bot.commands.dispatch import Dispatcher
 from bot.config import Config, TopicsConfig
 from bot.i18n import Catalogs
 from circles.actor import Actor
+from circles.ask import AskRules
 from circles.clock import FixedClock
+from circles.errors import Conflict
 from circles.governance import Governance
 from circles.network import Network
 from circles.services.announcements import pending
+from circles.services.asks import draft_ask, post_ask
 from circles.services.role_terms import run_terms
 from circles.services.roles import appoint_lead
 from circles.unit_of_work import UnitOfWork
@@ -125,3 +128,15 @@ def test_a_term_of_one_day_says_day(say: Say, uow: UnitOfWork) -> None:
     assert not set_term.error, set_term.text
     assert "terms of 1 day;" in set_term.text
     assert "terms of 2 days;" in say("ann", "term research/interviewer 2d").text
+
+
+def test_a_limit_of_one_open_ask_says_ask(uow: UnitOfWork, catalogs: Catalogs) -> None:
+    rules = AskRules(max_open=1)
+    lin = Actor("console:lin", "林阿姨")
+    first = draft_ask(uow, lin, "other @古北 rice", rules)
+    post_ask(uow, lin, first.id, rules)
+    with pytest.raises(Conflict) as refused:
+        draft_ask(uow, lin, "other @古北 eggs", rules)
+    error = refused.value
+    assert str(error).startswith("You have 1 open ask already, the most there may be")
+    assert catalogs.translator("zh")(error.message, **error.params).startswith("你已经有 1 ")
