@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import gettext
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+
+from circles.errors import Counted
 
 log = logging.getLogger(__name__)
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -49,12 +51,19 @@ class Translator:
         self._plurals = plurals or {}
 
     def __call__(self, message: str, **params: object) -> str:
+        if isinstance(message, Counted):  # a domain message marked with plural()
+            count = params.get(message.by)
+            if isinstance(count, int):
+                return self._counted(str(message), message.plural, count, params)
         text = self._messages.get(message) or message
         return self._format(message, text, params)
 
     def plural(self, singular: str, plural: str, count: int, **params: object) -> str:
-        """The form of a counted message for ``count``, which is also the ``{count}`` parameter."""
-        params = {"count": count, **params}
+        """The form of a counted message for ``count``, which is also the ``{count}`` parameter
+        unless ``params`` gives one."""
+        return self._counted(singular, plural, count, {"count": count, **params})
+
+    def _counted(self, singular: str, plural: str, count: int, params: dict[str, object]) -> str:
         english = singular if english_plural(count) == 0 else plural
         translated = self._plurals.get(singular)
         if translated is None:
@@ -62,9 +71,25 @@ class Translator:
         index = min(translated.rule(count), len(translated.forms) - 1)
         return self._format(english, translated.forms[index] or english, params)
 
+    def join(self, items: Sequence[object]) -> str:
+        """Items listed as the reader writes a list: ``a, b, c`` in English, ``a、b、c`` in zh."""
+        texts = [str(item) for item in items]
+        if not texts:
+            return ""
+        listed = texts[0]
+        for item in texts[1:]:
+            listed = self("{items}, {item}", items=listed, item=item)
+        return listed
+
     def _format(self, message: str, text: str, params: dict[str, object]) -> str:
         if not params:
             return text
+        # A list in a message (the choices of an ambiguous name) is joined in the reader's
+        # language here, so no domain or kit message joins with an English comma itself.
+        params = {
+            key: self.join(value) if isinstance(value, tuple | list) else value
+            for key, value in params.items()
+        }
         try:
             return text.format(**params)
         except (KeyError, IndexError, ValueError):

@@ -50,7 +50,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Literal
 
-from circles.errors import N_
+from circles.errors import N_, plural
 from toolkits.catalog import Catalog
 from toolkits.errors import KitBusy, KitError, KitNotFound, KitRenderError
 from toolkits.kit import Kit
@@ -287,9 +287,11 @@ class KitPress:
             )
         if sum(1 for t in tickets if t.client == client) >= self.settings.per_client:
             raise KitBusy(
-                N_(
+                plural(
+                    "You already have {count} kit being prepared; please wait for it before "
+                    "asking for more.",
                     "You already have {count} kits being prepared; please wait for them before "
-                    "asking for more."
+                    "asking for more.",
                 ),
                 count=self.settings.per_client,
             )

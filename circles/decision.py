@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from circles.errors import N_, Invalid
+from circles.errors import N_, Invalid, plural
 
 PLAIN, ROLE, LEAD, SPLIT = "plain", "role", "lead", "split"
 KINDS = (PLAIN, ROLE, LEAD, SPLIT)
@@ -39,7 +39,11 @@ def parse_span(text: str, *, longest: timedelta) -> timedelta:
     span = timedelta(seconds=int(match.group(1)) * SPAN_UNITS[match.group(2)])
     if span < timedelta(minutes=1) or span > longest:
         raise Invalid(
-            N_("{value} is out of range: from 1 minute to {days} days."),
+            plural(
+                "{value} is out of range: from 1 minute to {days} day.",
+                "{value} is out of range: from 1 minute to {days} days.",
+                by="days",
+            ),
             value=text[:20],
             days=longest.days,
         )

@@ -10,7 +10,8 @@ CanError
     └── StoreUnavailable  the database does not answer for now: try again in a moment
 
 A message is an English template with ``{placeholders}``; the bot layer translates the template
-through its catalogs and fills in ``params``. The domain never formats for a language itself.
+through its catalogs and fills in ``params`` (a tuple parameter is a list, joined in the reader's
+language). The domain never formats for a language itself.
 """
 
 from __future__ import annotations
@@ -21,11 +22,41 @@ def N_(message: str) -> str:
     return message
 
 
+class Counted(str):
+    """A counted message: the English singular (the text itself), its plural, and the name of the
+    parameter that counts. The bot picks the form its language needs for that number."""
+
+    plural: str
+    by: str
+
+    def __new__(cls, singular: str, plural: str = "", by: str = "count") -> Counted:
+        counted = super().__new__(cls, singular)
+        counted.plural, counted.by = plural or singular, by
+        return counted
+
+    def english(self, count: object) -> str:
+        return str(self) if count == 1 else self.plural
+
+
+def plural(singular: str, plural: str, by: str = "count") -> Counted:
+    """Mark a counted message for translation (``pybabel -k plural:1,2`` finds both forms):
+    ``plural("At most {count} skill.", "At most {count} skills.")``."""
+    return Counted(singular, plural, by)
+
+
 class CanError(Exception):
     """Base of every error a volunteer may see."""
 
     def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message.format(**params) if params else message)
+        # A tuple parameter is a list the bot joins in the reader's language (a list of choices);
+        # the English text kept for logs and the command line joins it with commas.
+        shown = {
+            k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in params.items()
+        }
+        english = (
+            message.english(params.get(message.by)) if isinstance(message, Counted) else message
+        )
+        super().__init__(english.format(**shown) if params else english)
         self.message = message
         self.params = params
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from circles.errors import N_, Invalid
+from circles.errors import N_, Invalid, plural
 
 LANGUAGES = ("zh", "en")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
@@ -75,7 +75,11 @@ def clean(value: str, *, field: str, max_length: int, allow_empty: bool = False)
         raise Invalid(N_("The {field} must not be empty."), field=field)
     if len(value) > max_length:
         raise Invalid(
-            N_("The {field} is too long (at most {limit} characters)."),
+            plural(
+                "The {field} is too long (at most {limit} character).",
+                "The {field} is too long (at most {limit} characters).",
+                by="limit",
+            ),
             field=field,
             limit=max_length,
         )

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from circles.errors import N_
+from circles.errors import N_, plural
 from toolkits.errors import KitFormatError, KitNotFound
 from toolkits.language import LANGS, Lang, Localized
 from toolkits.parameters import Parameter
@@ -66,7 +66,7 @@ class Kit:
                 N_("The kit {kit} is not available in {lang}; it has {langs}."),
                 kit=self.id,
                 lang=lang,
-                langs=", ".join(self.languages),
+                langs=tuple(self.languages),
             )
 
     def authors_text(self, lang: Lang) -> str:
@@ -154,7 +154,11 @@ def read_templates(folder: Path) -> dict[str, str]:
             total += len(data or b"")
             if data is None or total > MAX_TEMPLATES_BYTES:
                 raise KitFormatError(
-                    N_("The kit templates in {path} are larger than {limit} bytes."),
+                    plural(
+                        "The kit templates in {path} are larger than {limit} byte.",
+                        "The kit templates in {path} are larger than {limit} bytes.",
+                        by="limit",
+                    ),
                     path=str(folder),
                     limit=MAX_TEMPLATE_BYTES if data is None else MAX_TEMPLATES_BYTES,
                 )
@@ -176,7 +180,11 @@ def _read_manifest(folder: Path) -> Mapping[object, object]:
         raw = _read_capped(manifest, MAX_MANIFEST_BYTES)
         if raw is None:
             raise KitFormatError(
-                N_("The kit.yaml in {path} is larger than {limit} bytes."),
+                plural(
+                    "The kit.yaml in {path} is larger than {limit} byte.",
+                    "The kit.yaml in {path} is larger than {limit} bytes.",
+                    by="limit",
+                ),
                 path=str(folder),
                 limit=MAX_MANIFEST_BYTES,
             )

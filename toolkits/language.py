@@ -11,6 +11,9 @@ from toolkits.errors import KitFormatError
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
+# Each language's name as a message id: a reader sees it in their own language ("PDF in
+# Chinese" for an English reader, "中文版 PDF" for a Chinese one), never in the kit's.
+LANGUAGE_NAMES: dict[str, str] = {"zh": N_("Chinese"), "en": N_("English")}
 
 
 def is_lang(value: object) -> TypeGuard[Lang]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeGuard
 
-from circles.errors import N_
+from circles.errors import N_, plural
 from toolkits.errors import KitFormatError, KitParameterError
 from toolkits.language import LANGS, Localized
 
@@ -16,7 +16,8 @@ ParamType = Literal["str", "int", "ranges"]
 ParamValue = str | int | tuple[int, ...]
 
 PARAM_TYPES: tuple[ParamType, ...] = ("str", "int", "ranges")
-RESERVED_NAMES = frozenset({"kit", "lang", "kit_url", "params"})
+# ``page_lang`` is the portal form's field for the reader's language (kit_pages.PAGE_LANG).
+RESERVED_NAMES = frozenset({"kit", "lang", "kit_url", "params", "page_lang"})
 DEFAULT_MAX_LENGTH = 80
 LONGEST_MAX_LENGTH = 500
 LOWEST_BUILDING = 1
@@ -91,7 +92,11 @@ class Parameter:
             )
         if len(text) > self.max_length:
             raise KitParameterError(
-                N_("The parameter {name} must be at most {max_length} characters long."),
+                plural(
+                    "The parameter {name} must be at most {max_length} character long.",
+                    "The parameter {name} must be at most {max_length} characters long.",
+                    by="max_length",
+                ),
                 name=self.name,
                 max_length=self.max_length,
             )
@@ -140,7 +145,9 @@ class Parameter:
         field = f"parameter {name}" if isinstance(name, str) else "parameter"
         if not isinstance(name, str) or not _NAME.fullmatch(name) or name in RESERVED_NAMES:
             raise KitFormatError.bad_field(
-                where, field, "a lowercase name like city, not kit, lang, kit_url or params"
+                where,
+                field,
+                "a lowercase name like city, not kit, lang, page_lang, kit_url or params",
             )
         unknown = sorted(str(key) for key in data if key not in _SPEC_KEYS)
         if unknown:
@@ -202,7 +209,7 @@ def resolve_parameters(
                 raise KitParameterError(
                     N_("This kit has no parameter {name}; it takes {known}."),
                     name=name,
-                    known=", ".join(by_name),
+                    known=tuple(by_name),
                 )
             raise KitParameterError(N_("This kit takes no parameters, not even {name}."), name=name)
     values: dict[str, ParamValue] = {}
@@ -253,9 +260,12 @@ def parse_building_ranges(
         numbers.update(range(first, last + 1))
         if len(numbers) > max_count:
             raise KitParameterError(
-                N_(
+                plural(
+                    "The parameter {name} names more than {max_count} building, "
+                    "too many for one kit.",
                     "The parameter {name} names more than {max_count} buildings, "
-                    "too many for one kit."
+                    "too many for one kit.",
+                    by="max_count",
                 ),
                 name=name,
                 max_count=max_count,

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from circles.errors import N_
+from circles.errors import N_, plural
 from toolkits.errors import KitError, KitRefused, KitRenderError
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,19 @@ _REASONS: dict[str, tuple[type[KitError], str]] = {
     ),
     "output": (
         KitRefused,
-        N_("The kit {kit} wrote more than {max_chars} characters and was stopped."),
+        plural(
+            "The kit {kit} wrote more than {max_chars} character and was stopped.",
+            "The kit {kit} wrote more than {max_chars} characters and was stopped.",
+            by="max_chars",
+        ),
     ),
     "pages": (
         KitRefused,
-        N_("The kit {kit} would print more than {max_pages} pages and was stopped."),
+        plural(
+            "The kit {kit} would print more than {max_pages} page and was stopped.",
+            "The kit {kit} would print more than {max_pages} pages and was stopped.",
+            by="max_pages",
+        ),
     ),
     "value": (KitRefused, N_("The kit {kit} tried to build a value too large to render.")),
     "memory": (KitRefused, N_("The kit {kit} needed too much memory and was stopped.")),

@@ -52,7 +52,7 @@ def fail(message: str) -> int:
 
 
 def can_error_text(error: CanError) -> str:
-    return error.message.format(**error.params) if error.params else error.message
+    return str(error)  # the English text, lists joined with commas
 
 
 def own_runtime(config: Config) -> Runtime:

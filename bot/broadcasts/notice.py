@@ -50,12 +50,14 @@ def relay_message(t: Translator, n: RelayNotice) -> Reply:
     board = Button(t("Relay board"), f"relay {r.id}")
     if n.kind == CLOSE:
         holders = sorted({n.holder(s) for s in r.holders})
-        text = t(
+        text = t.plural(
+            "🏁 The relay {title} is complete: {taken} of {slots} slot held. Thank you, {names}!",
             "🏁 The relay {title} is complete: {taken} of {slots} slots held. Thank you, {names}!",
+            r.slots,
             title=r.title,
             taken=len(r.holders),
             slots=r.slots,
-            names=", ".join(holders) or "—",
+            names=tuple(holders) or "—",  # joined as the chat's language lists names
         )
         return Reply(text, buttons=((board,),))
     holder = n.holder(slot)

@@ -98,7 +98,12 @@ class Dispatcher:
             return Reply(t("Send a command, for example: help"), error=True)
         if len(line) > MAX_LINE:
             return Reply(
-                t("That message is too long (at most {limit} characters).", limit=MAX_LINE),
+                t.plural(
+                    "That message is too long (at most {limit} character).",
+                    "That message is too long (at most {limit} characters).",
+                    MAX_LINE,
+                    limit=MAX_LINE,
+                ),
                 error=True,
             )
         typed, rest = first_word(line)

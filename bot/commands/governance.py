@@ -356,7 +356,7 @@ def _span(t: Translator, seconds: int) -> str:
     if seconds == 0:
         return t("none")
     if seconds % 86400 == 0:
-        return t("{count} days", count=seconds // 86400)
+        return t.plural("{count} day", "{count} days", seconds // 86400)
     if seconds % 3600 == 0:
         return t("{count} h", count=seconds // 3600)
     return t("{count} min", count=max(seconds // 60, 1))

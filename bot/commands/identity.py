@@ -88,8 +88,10 @@ def linkme(ctx: CommandContext, args: Args) -> Reply:
             [
                 t("Your link code: {code}", code=issued.code),
                 t("On your other platform, send me: linkme {code}", code=issued.code),
-                t(
+                t.plural(
+                    "It works once, within {minutes} minute. Do not share it.",
                     "It works once, within {minutes} minutes. Do not share it.",
+                    MINUTES,
                     minutes=MINUTES,
                 ),
             ]
@@ -134,8 +136,10 @@ def forgetme(ctx: CommandContext, args: Args) -> Reply:
                 roles=request.roles,
                 checkins=request.checkins,
             ),
-            t(
+            t.plural(
+                "To confirm within {minutes} minute, send: forgetme {code}",
                 "To confirm within {minutes} minutes, send: forgetme {code}",
+                MINUTES,
                 minutes=MINUTES,
                 code=code,
             ),

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from bot.commands.context import CommandContext
 from bot.commands.registry import Args, Command, Who
-from bot.i18n import Translator
 from bot.reply import Attachment, Button, Reply
 from circles.errors import N_, Invalid, NotFound
 from circles.separator import UNICODE_SPACES
@@ -16,12 +15,11 @@ from circles.services.checkins import kit_usage
 from circles.services.lookup import ambiguous, best
 from toolkits.errors import KitParameterError
 from toolkits.kit import Kit
-from toolkits.language import LANGS, Lang, is_lang
+from toolkits.language import LANGS, LANGUAGE_NAMES, Lang, is_lang
 from toolkits.parameters import ParamValue, format_ranges, resolve_parameters
 
 # Phones type curly quotes and a full-width equals sign; read them as the plain ones.
 _TYPED = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "＝": "="})
-LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 
 def kits(ctx: CommandContext, args: Args) -> Reply:
@@ -48,6 +46,7 @@ def kits(ctx: CommandContext, args: Args) -> Reply:
 
 
 def kit(ctx: CommandContext, args: Args) -> Reply:
+    """The kit as a PDF in the language asked for; the answer around it in the reader's."""
     t = ctx.t
     found = find_kit(ctx, args["id"])
     asked, settings = read_settings(args.get("parameters", ""))
@@ -56,13 +55,13 @@ def kit(ctx: CommandContext, args: Args) -> Reply:
         rendered = ctx.kit_press.render(found.id, "pdf", lang, settings)
         values = resolve_parameters(found.parameters, settings, lang)
     except KitParameterError as error:
-        text = t(error.message, **error.params) + "\n" + parameters_help(t, found, lang)
+        text = t(error.message, **error.params) + "\n" + parameters_help(ctx, found, lang)
         return Reply(text, error=True)
     lines = [
-        found.title.get(lang),
+        found.title.get(ctx.language),
         t(
             "PDF in {language}, version {version}, {license}.",
-            language=LANGUAGE_NAMES[lang],
+            language=t(LANGUAGE_NAMES[lang]),
             version=found.version,
             license=found.license,
         ),
@@ -131,14 +130,17 @@ def default_language(kit: Kit, language: str) -> Lang:
     return kit.languages[0]
 
 
-def parameters_help(t: Translator, kit: Kit, lang: str) -> str:
+def parameters_help(ctx: CommandContext, kit: Kit, lang: str) -> str:
+    """Each parameter described in the reader's language, with its default in the kit's
+    language ``lang`` (the text the kit prints when the parameter is left out)."""
+    t = ctx.t
     if not kit.parameters:
         return t("This kit has no parameters.")
     lines = [t("Parameters of {kit}:", kit=kit.id)]
     for parameter in kit.parameters:
         default = parameter.default(lang)
         shown = f"{parameter.name}={default}" if default else parameter.name
-        lines.append(f"  {shown} — {parameter.label.get(lang)}")
+        lines.append(f"  {shown} — {parameter.label.get(ctx.language)}")
     return "\n".join(lines)
 
 

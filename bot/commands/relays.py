@@ -35,16 +35,20 @@ def usage_error(sub: str) -> Invalid:
 
 def board(t: Translator, view: RelayView, now: datetime) -> Reply:
     r, zone = view.relay, view.timezone
+    start = when(t, r.start, zone)  # outside: babel loses a plural() whose arguments name t
     lines = [
-        t(
+        t.plural(
+            "Relay {title} ({relay}) of {circle}: {slots} slot of {minutes} min from {start} "
+            "({zone}).",
             "Relay {title} ({relay}) of {circle}: {slots} slots of {minutes} min from {start} "
             "({zone}).",
+            r.slots,
             title=r.title,
             relay=r.id,
             circle=r.circle,
             slots=r.slots,
             minutes=r.minutes,
-            start=when(t, r.start, zone),
+            start=start,
             zone=zone,
         )
     ]
@@ -99,7 +103,12 @@ def relay_list(ctx: CommandContext) -> Reply:
     for r in relays:
         lines.append(
             f"• {r.id} {r.title} ({r.circle}) {when(t, r.start, zone)} · "
-            + t("{taken}/{slots} slots taken", taken=len(r.holders), slots=r.slots)
+            + t.plural(
+                "{taken}/{count} slot taken",
+                "{taken}/{count} slots taken",
+                r.slots,
+                taken=len(r.holders),
+            )
         )
     buttons = tuple((Button(r.title[:30], f"relay {r.id}"),) for r in relays[:MAX_BUTTONS])
     return Reply("\n".join(lines), buttons=buttons)

@@ -21,7 +21,13 @@ def role_load_lines(ctx: CommandContext, slug: str) -> list[str]:
     if not loads:
         return lines
     limit = ctx.uow.network.role_load_warning
-    lines.append(t("For leads: holding more than {limit} roles across the network:", limit=limit))
+    lines.append(
+        t.plural(
+            "For leads: holding more than {count} role across the network:",
+            "For leads: holding more than {count} roles across the network:",
+            limit,
+        )
+    )
     lines.extend(
         "• " + t.plural("{name}: {count} role", "{name}: {count} roles", load.roles, name=load.name)
         for load in loads
@@ -37,7 +43,13 @@ def long_holding_lines(ctx: CommandContext, slug: str) -> list[str]:
         return []
     t = ctx.t
     limit = ctx.uow.network.governance.max_terms
-    lines = [t("For leads: held for more than {limit} terms in a row:", limit=limit)]
+    lines = [
+        t.plural(
+            "For leads: held for more than {count} term in a row:",
+            "For leads: held for more than {count} terms in a row:",
+            limit,
+        )
+    ]
     lines.extend(
         "• " + t("{name}: {role}, term {count}", name=item.name, role=item.role, count=item.terms)
         for item in found

@@ -163,10 +163,12 @@ def myroles(ctx: CommandContext, args: Args) -> Reply:
     limit = ctx.config.network.role_load_warning
     if len(held) > limit:
         lines.append(
-            t(
+            t.plural(
+                "You hold {count} role, more than {limit}: consider releasing one so others "
+                "can step in.",
                 "You hold {count} roles, more than {limit}: consider releasing one so others "
                 "can step in.",
-                count=len(held),
+                len(held),
                 limit=limit,
             )
         )

@@ -32,11 +32,13 @@ def split_parent(text: str) -> tuple[str, str]:
 
 def _formed_line(t: Translator, change: TopicChange) -> str:
     assert change.formed is not None
-    return t(
+    return t.plural(
+        "🎉 Topic {topic} has {count} backer: it is now the action group {circle}. Its lead "
+        "is the proposer and its backers are members.",
         "🎉 Topic {topic} has {count} backers: it is now the action group {circle}. Its lead "
         "is the proposer and its backers are members.",
+        len(change.topic.backers),
         topic=change.topic.id,
-        count=len(change.topic.backers),
         circle=change.formed.slug,
     )
 
@@ -53,12 +55,14 @@ def propose(ctx: CommandContext, args: Args) -> Reply:
     change = topics.propose_topic(ctx.uow, ctx.actor, title, threshold, parent)
     if change.formed is not None:
         return Reply(_formed_line(t, change), buttons=_group_button(t, change))
-    text = t(
-        "You proposed topic {topic}: {title}. You are its first backer; at {threshold} backers "
+    text = t.plural(
+        "You proposed topic {topic}: {title}. You are its first backer; at {count} backer "
         "it becomes an action group under {parent}. Others back it with: back {topic}",
+        "You proposed topic {topic}: {title}. You are its first backer; at {count} backers "
+        "it becomes an action group under {parent}. Others back it with: back {topic}",
+        threshold,
         topic=change.topic.id,
         title=change.topic.title,
-        threshold=threshold,
         parent=change.topic.parent,
     )
     return Reply(text, buttons=((Button(t("Topics"), "topics"),),))
@@ -70,12 +74,13 @@ def back(ctx: CommandContext, args: Args) -> Reply:
     change = topics.back_topic(ctx.uow, ctx.actor, args["topic"], threshold)
     if change.formed is not None:
         return Reply(_formed_line(t, change), buttons=_group_button(t, change))
-    text = t(
-        "You back topic {topic} ({title}): {count} of {threshold} backers.",
+    text = t.plural(
+        "You back topic {topic} ({title}): {backers} of {count} backer.",
+        "You back topic {topic} ({title}): {backers} of {count} backers.",
+        threshold,
         topic=change.topic.id,
         title=change.topic.title,
-        count=len(change.topic.backers),
-        threshold=threshold,
+        backers=len(change.topic.backers),
     )
     return Reply(text, buttons=((Button(t("Topics"), "topics"),),))
 
@@ -88,15 +93,21 @@ def topics_(ctx: CommandContext, args: Args) -> Reply:
         lines = [t("No open topic. Propose one: propose <title>")]
     else:
         lines = [
-            t(
-                "Open topics (back one; at {threshold} backers it becomes an action group):",
-                threshold=threshold,
+            t.plural(
+                "Open topics (back one; at {count} backer it becomes an action group):",
+                "Open topics (back one; at {count} backers it becomes an action group):",
+                threshold,
             )
         ]
         for topic in found:
             lines.append(
                 f"• {topic.id}. {topic.title} — "
-                + t("{count} of {threshold} backers", count=len(topic.backers), threshold=threshold)
+                + t.plural(
+                    "{backers} of {count} backer",
+                    "{backers} of {count} backers",
+                    threshold,
+                    backers=len(topic.backers),
+                )
             )
     if formed:
         lines.append(t("Topics that became action groups: {count}", count=formed))

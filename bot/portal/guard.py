@@ -66,7 +66,7 @@ def guard_middleware(
 def _error_page(
     pages: Pages, request: web.Request, default_language: str, error: PageError
 ) -> web.Response:
-    lang = _language_for_error(request, default_language)
+    lang = error.lang or _language_for_error(request, default_language)
     t = pages.translator(lang)
     # A field name in a domain message is an English word: show it in the reader's language.
     params = {

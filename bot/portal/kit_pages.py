@@ -23,6 +23,8 @@ from toolkits.kit import Kit
 
 CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html", "md": "text/markdown"}
 # A downloaded kit page carries its own inline CSS and QR code, and never any script.
+# The kit form's field for the reader's language: on a download address ?lang= is the kit's.
+PAGE_LANG = "page_lang"
 KIT_HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
 
 
@@ -79,7 +81,7 @@ async def download(
     lang = query.get("lang", page_lang)
     if lang not in kit.languages:
         raise PageError(404, N_("This kit has no version in '{lang}'."), lang=lang[:20])
-    params = {k: v for k, v in query.items() if k != "lang"}
+    params = {k: v for k, v in query.items() if k not in ("lang", PAGE_LANG)}
     try:
         # The kit press renders in its worker process and caches, as for the kit command.
         rendered = await press.render_async(kit.id, fmt, lang, params, client=client)

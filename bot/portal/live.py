@@ -25,7 +25,7 @@ from aiohttp import web
 
 from bot.circle_map.snapshot import CircleMap, read_circle_map
 from bot.portal.page_error import PageError
-from circles.errors import N_
+from circles.errors import N_, plural
 from circles.unit_of_work import UnitOfWork
 
 POLL_SECONDS = 0.5
@@ -85,7 +85,10 @@ class MapFeed:
         if self._by_client.get(client, 0) >= self._max_per_client:
             raise PageError(
                 503,
-                N_("You have {count} live maps open; close one and try again."),
+                plural(
+                    "You have {count} live map open; close it and try again.",
+                    "You have {count} live maps open; close one and try again.",
+                ),
                 count=self._max_per_client,
             )
         headers = {

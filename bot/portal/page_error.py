@@ -12,3 +12,5 @@ class PageError(Exception):
         self.message = message
         self.params = params
         self.back = ""  # a page of ours to go back to and try again (a kit's form), if any
+        # The reader's language when the address's ?lang= means something else (a kit's).
+        self.lang = ""

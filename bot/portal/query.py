@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from multidict import MultiMapping
 
 from bot.portal.page_error import PageError
-from circles.errors import N_
+from circles.errors import N_, plural
 
 MAX_QUERY = 2000  # characters of the raw query string
 MAX_FIELDS = 20
@@ -18,7 +18,13 @@ def checked_query(raw: str, query: MultiMapping[str]) -> Mapping[str, str]:
     """The query as a plain mapping, or a PageError that says what is wrong with it."""
     if len(raw) > MAX_QUERY:
         raise PageError(
-            414, N_("That address is too long (at most {limit} characters)."), limit=MAX_QUERY
+            414,
+            plural(
+                "That address is too long (at most {limit} character).",
+                "That address is too long (at most {limit} characters).",
+                by="limit",
+            ),
+            limit=MAX_QUERY,
         )
     if len(query) > MAX_FIELDS:
         raise PageError(

@@ -230,9 +230,21 @@ class Portal:
                 kit, fmt, asked.query, asked.lang, self.site.kit_press, request.remote or "?"
             )
         except PageError as error:
+            # Refused in the reader's language, not the kit's that ?lang= asked for.
+            error.lang = self.reader_language(request, asked.query)
             error.back = f"/kits/{kit.id}"  # the form, to fix the parameter and try again
+            if asked.query.get(kit_pages.PAGE_LANG) == error.lang:
+                error.back += f"?lang={error.lang}"
             raise
         return found.response()
+
+    def reader_language(self, request: web.Request, query: Mapping[str, str]) -> str:
+        """On a kit download: the form's ``page_lang``, else the browser's, else the network's."""
+        page_lang = query.get(kit_pages.PAGE_LANG, "").strip().lower()
+        if page_lang in language.LANGUAGES:
+            return page_lang
+        default = self.site.config.network.language
+        return language.fallback(language.accept_language(request), default)
 
     def find_kit(self, kit_id: str) -> Kit:
         try:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from circles.errors import Counted
 from circles.masking import mask, mask_localized, traces_of
 from circles.model import NETWORK
 from circles.unit_of_work import Session, UnitOfWork
@@ -73,7 +74,13 @@ def announce(
             "order": s.tx.count(ANNOUNCEMENTS),
             "created_at": s.now.isoformat(),
             "chats": targets,
-            "message": message,
+            "message": str(message),
+            # A counted message keeps its plural, so the sender picks the chat language's form.
+            **(
+                {"plural": message.plural, "count_by": message.by}
+                if isinstance(message, Counted)
+                else {}
+            ),
             "params": dict(params),
             "buttons": [list(b) for b in buttons],
             "language": language,
@@ -105,7 +112,7 @@ def pending(s: Session) -> list[Announcement]:
         Announcement(
             id=doc["id"],
             chats=tuple(doc["chats"]),
-            message=doc["message"],
+            message=_message(doc),
             params=dict(doc.get("params", {})),
             buttons=tuple((str(b[0]), str(b[1])) for b in doc.get("buttons", [])),
             created_at=datetime.fromisoformat(doc["created_at"]),
@@ -113,6 +120,12 @@ def pending(s: Session) -> list[Announcement]:
         )
         for doc in docs
     ]
+
+
+def _message(doc: Mapping[str, Any]) -> str:
+    if "plural" in doc:
+        return Counted(str(doc["message"]), str(doc["plural"]), str(doc.get("count_by", "count")))
+    return str(doc["message"])
 
 
 def take_announcements(uow: UnitOfWork, platforms: Collection[str]) -> list[Announcement]:

@@ -28,7 +28,7 @@ from circles.ask import (
     place_key,
 )
 from circles.checkin import Checkin
-from circles.errors import N_, Conflict, Invalid, NotFound, PermissionDenied
+from circles.errors import N_, Conflict, Invalid, NotFound, PermissionDenied, plural
 from circles.services.announcements import announce
 from circles.services.ask_outbox import tell
 from circles.services.checkins import CHECKINS  # a kit that helped counts as a check-in
@@ -160,9 +160,11 @@ def draft_ask(uow: UnitOfWork, actor: Actor, line: str, rules: AskRules) -> Ask:
         person_ids = ids_of(s, actor.identity)
         if len(open_asks_of(s, person_ids)) >= rules.max_open:
             raise Conflict(
-                N_(
+                plural(
+                    "You have {count} open ask already, the most there may "
+                    "be: close or finish it first.",
                     "You have {count} open asks already, the most there may "
-                    "be: close or finish one first."
+                    "be: close or finish one first.",
                 ),
                 count=rules.max_open,
             )
@@ -220,9 +222,11 @@ def post_ask(uow: UnitOfWork, actor: Actor, ask_id: str, rules: AskRules) -> Pos
         ask = _own_draft(s, actor, ask_id)
         if len(open_asks_of(s, ids_of(s, actor.identity))) >= rules.max_open:
             raise Conflict(
-                N_(
+                plural(
+                    "You have {count} open ask already, the most there may "
+                    "be: close or finish it first.",
                     "You have {count} open asks already, the most there may "
-                    "be: close or finish one first."
+                    "be: close or finish one first.",
                 ),
                 count=rules.max_open,
             )

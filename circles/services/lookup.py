@@ -60,7 +60,7 @@ def ambiguous(typed: str, refs: Sequence[tuple[str, Localized]]) -> Ambiguous:
         typed,
         tuple(refs),
         name=typed[:40],
-        choices=", ".join(ref for ref, _ in refs),
+        choices=tuple(ref for ref, _ in refs),
     )
 
 
@@ -115,7 +115,7 @@ def find_role(s: Session, typed: str) -> tuple[Circle, Role]:
             typed,
             tuple(choices),
             role=role_part[:40],
-            choices=", ".join(ref for ref, _ in choices),
+            choices=tuple(ref for ref, _ in choices),
         )
     raise ambiguous(typed, choices)
 

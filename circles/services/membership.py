@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from circles.actor import Actor
-from circles.errors import N_, Invalid
+from circles.errors import N_, Invalid, plural
 from circles.model import Volunteer
 from circles.separator import items
 from circles.services.ask_data import absorb_neighbor
@@ -88,7 +88,10 @@ def parse_skills(value: str) -> list[str]:
     if not skills:
         raise Invalid(N_("Name at least one skill, separated by commas."))
     if len(skills) > MAX_SKILLS:
-        raise Invalid(N_("At most {limit} skills, please."), limit=MAX_SKILLS)
+        raise Invalid(
+            plural("At most {limit} skill, please.", "At most {limit} skills, please.", by="limit"),
+            limit=MAX_SKILLS,
+        )
     return skills
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from circles.actor import Actor
 from circles.ask import Ask, Offer, kind_of, place_key
-from circles.errors import N_, Conflict, Invalid, NotFound, PermissionDenied
+from circles.errors import N_, Conflict, Invalid, NotFound, PermissionDenied, plural
 from circles.services.ask_outbox import tell
 from circles.services.asks import ASKS, is_blocked, next_number, parse_request
 from circles.services.neighborhood_chats import is_steward
@@ -39,7 +39,11 @@ def make_offer(uow: UnitOfWork, actor: Actor, line: str) -> tuple[Offer, int]:
         ]
         if len(live) >= MAX_OPEN_OFFERS:
             raise Conflict(
-                N_("You have {count} open offers already: close one first."), count=len(live)
+                plural(
+                    "You have {count} open offer already: close it first.",
+                    "You have {count} open offers already: close one first.",
+                ),
+                count=len(live),
             )
         offer = Offer(
             id=next_number(s, OFFERS, OFFERS, "o"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from circles.errors import N_, Conflict, NotFound
+from circles.errors import N_, Conflict, NotFound, plural
 from circles.one_time_code import OneTimeCode, digest, new_code, well_formed
 from circles.unit_of_work import Session
 
@@ -30,9 +30,11 @@ def issue(s: Session, volunteer_id: str, identity: str, purpose: str) -> IssuedC
     live = [c for c in codes_of(s, volunteer_id) if c.purpose == purpose]
     if len(live) >= MAX_LIVE:
         raise Conflict(
-            N_(
+            plural(
+                "You already have {count} unused code: use it, or wait until it expires "
+                "({minutes} minutes after you asked).",
                 "You already have {count} unused codes: use one, or wait until they expire "
-                "({minutes} minutes after you asked)."
+                "({minutes} minutes after you asked).",
             ),
             count=len(live),
             minutes=int(LIFETIME.total_seconds() // 60),
@@ -64,7 +66,11 @@ def redeem(s: Session, code: str, purpose: str) -> OneTimeCode:
     found = OneTimeCode.from_doc(doc)
     if found.expired(s.now):
         raise Conflict(
-            N_("That code has expired (codes work for {minutes} minutes): ask for a new one."),
+            plural(
+                "That code has expired (codes work for {minutes} minute): ask for a new one.",
+                "That code has expired (codes work for {minutes} minutes): ask for a new one.",
+                by="minutes",
+            ),
             minutes=int(LIFETIME.total_seconds() // 60),
         )
     s.tx.delete(CODES, found.digest)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from circles.errors import N_, Conflict
+from circles.errors import Conflict, plural
 from circles.model import Volunteer
 from circles.unit_of_work import Session
 
@@ -25,9 +25,11 @@ TOPICS = "topics"  # the topics service's table (read here; that service imports
 def check_open_topics(s: Session, volunteer: Volunteer, open_now: int) -> None:
     if open_now >= OPEN_TOPICS and not s.is_admin(volunteer):
         raise Conflict(
-            N_(
+            plural(
+                "You already have {count} open topic, the most one volunteer may have at once: "
+                "wait until it forms its group or a lead closes it.",
                 "You already have {count} open topics, the most one volunteer may have at once: "
-                "wait until one forms its group or a lead closes it."
+                "wait until one forms its group or a lead closes it.",
             ),
             count=OPEN_TOPICS,
         )
@@ -36,9 +38,11 @@ def check_open_topics(s: Session, volunteer: Volunteer, open_now: int) -> None:
 def check_proposed_roles(s: Session, volunteer: Volunteer, open_now: int) -> None:
     if open_now >= PROPOSED_ROLES and not s.is_admin(volunteer):
         raise Conflict(
-            N_(
+            plural(
+                "You already have {count} role proposal waiting, the most one volunteer may "
+                "have at once: wait until it is accepted or stands.",
                 "You already have {count} role proposals waiting, the most one volunteer may "
-                "have at once: wait until one is accepted or stands."
+                "have at once: wait until one is accepted or stands.",
             ),
             count=PROPOSED_ROLES,
         )
@@ -47,9 +51,11 @@ def check_proposed_roles(s: Session, volunteer: Volunteer, open_now: int) -> Non
 def check_coming_relays(s: Session, volunteer: Volunteer, open_now: int) -> None:
     if open_now >= COMING_RELAYS and not s.is_admin(volunteer):
         raise Conflict(
-            N_(
+            plural(
+                "You already have {count} relay planned, the most one volunteer may have at "
+                "once: wait until it is over, or delete it.",
                 "You already have {count} relays planned, the most one volunteer may have at "
-                "once: wait until one is over, or delete one."
+                "once: wait until one is over, or delete one.",
             ),
             count=COMING_RELAYS,
         )
@@ -65,9 +71,11 @@ def check_announcement_rate(s: Session, volunteer: Volunteer) -> None:
     recent = sorted(t for t in _proposed_at(s, volunteer.id) if t > since)
     if len(recent) >= ANNOUNCEMENTS_PER_HOUR and not s.is_admin(volunteer):
         raise Conflict(
-            N_(
+            plural(
+                "At most {count} announcement an hour reaches the group from one volunteer; "
+                "try again after {time} UTC.",
                 "At most {count} announcements an hour reach the group from one volunteer; "
-                "try again after {time} UTC."
+                "try again after {time} UTC.",
             ),
             count=ANNOUNCEMENTS_PER_HOUR,
             time=(recent[-ANNOUNCEMENTS_PER_HOUR] + WINDOW).strftime("%H:%M"),

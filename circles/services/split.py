@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from circles.actor import Actor
-from circles.errors import N_, Conflict, Invalid
+from circles.errors import N_, Conflict, Invalid, plural
 from circles.model import Circle, Role
 from circles.services.announcements import announce
 from circles.services.lookup import find_circle, find_role, find_role_of
@@ -46,7 +46,14 @@ def _role_slugs(s: Session, parent: Circle, refs: list[str]) -> list[str]:
     if not refs:
         raise Invalid(N_("Name at least one role of {circle} to move."), circle=parent.slug)
     if len(refs) > MAX_ROLES:
-        raise Invalid(N_("At most {limit} roles can move in one split."), limit=MAX_ROLES)
+        raise Invalid(
+            plural(
+                "At most {limit} role can move in one split.",
+                "At most {limit} roles can move in one split.",
+                by="limit",
+            ),
+            limit=MAX_ROLES,
+        )
     slugs: list[str] = []
     for ref in refs:
         if "/" in ref.replace("／", "/"):

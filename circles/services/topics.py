@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from circles.actor import Actor
-from circles.errors import N_, Conflict, Invalid, NotFound
+from circles.errors import N_, Conflict, Invalid, NotFound, plural
 from circles.masking import mask, mask_localized, traces_of
 from circles.model import NETWORK, Circle, Role, Volunteer
 from circles.services import quotas
@@ -96,9 +96,12 @@ def propose_topic(
             announce(
                 s,
                 network_chats(s),
-                N_(
+                plural(
+                    "💡 {name} proposes a topic: {title} ({topic}). At {threshold} backer it "
+                    "becomes an action group: back {topic}",
                     "💡 {name} proposes a topic: {title} ({topic}). At {threshold} backers it "
-                    "becomes an action group: back {topic}"
+                    "becomes an action group: back {topic}",
+                    by="threshold",
                 ),
                 buttons=[(N_("Back it"), f"back {topic.id}")],
                 name=volunteer.name,
@@ -192,9 +195,11 @@ def _form(s: Session, topic: Topic) -> Circle:
     announce(
         s,
         [*network_chats(s), *parent.chats],
-        N_(
+        plural(
+            "🎉 Topic {topic} ({title}) has {count} backer and is now the action group {circle} "
+            "under {parent}, led by {lead}.",
             "🎉 Topic {topic} ({title}) has {count} backers and is now the action group {circle} "
-            "under {parent}, led by {lead}."
+            "under {parent}, led by {lead}.",
         ),
         buttons=[(N_("See the group"), f"circle {slug}")],
         topic=topic.id,
@@ -232,12 +237,19 @@ def forget_volunteer(s: Session, volunteer_id: str) -> None:
     """Anonymise: the proposer becomes "" and the volunteer no longer backs anything.
 
     A topic they proposed stays (others back it) but no longer names them, not even in its title,
-    nor in the name and purpose of the action group it formed.
+    nor in the name and purpose of the action group it formed; no closing reason names them.
     """
     terms = traces_of(s, volunteer_id)
     for topic in _all(s):
+        # A closing reason is free text that may name them whoever wrote it ("Ann moved away"),
+        # and the closer is not recorded: it is masked on every topic.
+        masked_reason = mask(topic.reason, terms) if topic.reason else topic.reason
         if topic.proposer != volunteer_id and volunteer_id not in topic.backers:
+            if masked_reason != topic.reason:
+                topic.reason = masked_reason
+                _save(s, topic)
             continue
+        topic.reason = masked_reason
         if topic.proposer == volunteer_id:
             topic.proposer = ""
             topic.title = mask(topic.title, terms)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import pickle
 import re
 import string
 from pathlib import Path
@@ -11,6 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.i18n import Catalogs
+from circles.errors import Counted, Invalid
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -158,3 +160,37 @@ def test_a_broken_translation_falls_back_to_english(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "x.po").write_text('msgid "Hi {name}"\nmsgstr "你好 {nom}"\n', encoding="utf-8")
     assert Catalogs(tmp_path).translator("zh")("Hi {name}", name="A") == "Hi A"
+
+
+def test_a_list_in_a_message_is_joined_in_the_readers_language() -> None:
+    catalogs = Catalogs()
+    choices = ("research", "content", "practice")
+    assert catalogs.translator("en").join(choices) == "research, content, practice"
+    assert catalogs.translator("zh").join(choices) == "research、content、practice"
+    assert catalogs.translator("zh").join(["one"]) == "one"
+    zh = catalogs.translator("zh")
+    text = zh("'{name}' fits more than one: {choices}. Choose one.", name="c", choices=choices)
+    assert "research、content、practice" in text
+
+
+def test_a_counted_domain_message_takes_the_form_for_its_number() -> None:
+    catalogs = Catalogs()
+    en, zh = catalogs.translator("en"), catalogs.translator("zh")
+    counted = Counted("At most {limit} skill, please.", "At most {limit} skills, please.", "limit")
+    one, many = Invalid(counted, limit=1), Invalid(counted, limit=12)
+    # The English text for logs and the command line, and each reader's translation.
+    assert (str(one), str(many)) == ("At most 1 skill, please.", "At most 12 skills, please.")
+    assert en(one.message, **one.params) == "At most 1 skill, please."
+    assert en(many.message, **many.params) == "At most 12 skills, please."
+    assert zh(one.message, **one.params) == "最多 1 个技能。"
+    assert zh(many.message, **many.params) == "最多 12 个技能。"
+    days = Counted("{count} day", "{count} days")  # counted by the usual {count}
+    assert (en(days, count=1), en(days, count=2), zh(days, count=2)) == ("1 day", "2 days", "2 天")
+
+
+def test_a_counted_message_survives_the_kit_workers_pickling() -> None:
+    # Kit errors are raised in the press's worker process and pickled back to the bot.
+    counted = Counted("{max_pages} page", "{max_pages} pages", "max_pages")
+    error = pickle.loads(pickle.dumps(Invalid(counted, max_pages=1)))
+    assert (error.message.plural, error.message.by) == ("{max_pages} pages", "max_pages")
+    assert Catalogs().translator("en")(error.message, max_pages=2) == "2 pages"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkits.errors import KitParameterError
+from toolkits.errors import KitFormatError, KitParameterError
 from toolkits.language import Localized
 from toolkits.parameters import (
     Parameter,
@@ -158,3 +158,10 @@ def test_characters_no_font_has_are_refused_naming_the_parameter(value: str) -> 
 
 def test_emoji_and_rare_chinese_characters_are_accepted() -> None:
     assert _parameter().parse("阳光🏠小区𪚥") == "阳光🏠小区𪚥"
+
+
+@pytest.mark.parametrize("name", ["lang", "page_lang"])
+def test_a_kit_cannot_declare_a_parameter_the_portal_reads_itself(name: str) -> None:
+    # On a download address ?lang= is the kit's language and ?page_lang= the reader's.
+    with pytest.raises(KitFormatError, match="not kit, lang"):
+        Parameter.from_yaml({"name": name, "label": "x"}, where="kits/x")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -121,6 +122,50 @@ def test_refusals_are_translated(say: Say) -> None:
     assert "参数 buildings" in backwards and "9-1 写反了" in backwards
     assert "parcel-sorting 的参数：" in backwards
     assert "没有“nope”这个工具包" in say("wang", "kit nope").text
+
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def test_a_kit_in_another_language_is_announced_in_the_readers_language(say: Say) -> None:
+    english = say("alice", "kit parcel-sorting zh")
+    assert english.attachments[0].filename == "parcel-sorting.zh.pdf"
+    assert english.text.startswith("Parcel sorting")
+    assert "PDF in Chinese, version" in english.text
+    # One language, the reader's; only the values the Chinese kit printed are its own.
+    words = [line for line in english.text.splitlines() if not line.startswith("Made with:")]
+    assert not CJK.search("\n".join(words)), english.text
+    assert "Made with: neighborhood=我们小区 · " in english.text
+    say("wang", "lang zh")
+    chinese = say("wang", "kit parcel-sorting en")
+    assert chinese.attachments[0].filename == "parcel-sorting.en.pdf"
+    assert "英文版 PDF，版本" in chinese.text
+    assert "Parcel sorting" not in chinese.text and "English" not in chinese.text
+
+
+def test_a_bad_parameter_is_explained_in_the_readers_language_whatever_the_kit_language(
+    say: Say,
+) -> None:
+    english = say("alice", "kit parcel-sorting zh buildings=abc").text
+    assert "The parameter buildings has abc" in english
+    assert "buildings=1-24 — Buildings (e.g. 1-8,10,12-20)" in english
+    # The default is the text the Chinese kit prints; its description is the reader's.
+    assert "neighborhood=我们小区 — Neighborhood" in english
+    say("wang", "lang zh")
+    chinese = say("wang", "kit parcel-sorting en buildings=abc").text
+    assert "参数 buildings" in chinese
+    assert "buildings=1-24 — 楼号（例如 1-8,10,12-20）" in chinese
+    assert "neighborhood=our neighborhood — 小区名称" in chinese
+    assert "Buildings" not in chinese and "Neighborhood" not in chinese
+
+
+def test_the_known_parameters_are_listed_in_the_readers_language(say: Say) -> None:
+    english = say("alice", "kit parcel-sorting buliding=3").text
+    assert "it takes neighborhood, buildings, group_size, contact" in english
+    say("wang", "lang zh")
+    chinese = say("wang", "kit parcel-sorting buliding=3").text
+    assert "neighborhood、buildings、group_size、contact" in chinese
+    assert ", " not in chinese
 
 
 def test_a_busy_press_gets_a_translated_refusal(

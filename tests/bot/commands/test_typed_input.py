@@ -171,6 +171,15 @@ def test_an_ambiguous_circle_prefix_offers_each_circle(say: Say) -> None:
     assert buttons(reply) == ["circle connect", "circle content", "circle network"]
 
 
+def test_the_choices_of_an_ambiguous_name_are_listed_in_the_readers_language(say: Say) -> None:
+    english = say("mei", "circle c")
+    assert "connect, content, network" in english.text
+    say("mei", "lang zh")
+    chinese = say("mei", "circle c")
+    assert "connect、content、network" in chinese.text
+    assert ", " not in chinese.text
+
+
 def test_an_ambiguous_circle_part_of_a_role_keeps_the_role_part(say: Say) -> None:
     say("mei", "join")
     reply = say("mei", "claim c/storyteller")

@@ -290,6 +290,53 @@ async def test_a_kit_refusal_links_back_to_the_kits_form(
     assert 'href="/kits/parcel-sorting"' in body and "Back to the kit&#39;s form" in body
 
 
+async def test_the_overview_counts_roles_held_with_the_plural_form(
+    site: Running, http: aiohttp.ClientSession
+) -> None:
+    _, english, _ = await get(http, site.base + "/?lang=en")
+    assert re.search(r"<span>0 of \d\d+ roles held</span>", english)
+    _, chinese, _ = await get(http, site.base + "/?lang=zh")
+    assert re.search(r"<span>\d\d+ 个角色中 0 个已有人担任</span>", chinese)
+
+
+async def test_the_kit_form_sends_the_readers_language_beside_the_kits(
+    site: Running, http: aiohttp.ClientSession
+) -> None:
+    _, english, _ = await get(http, site.base + "/kits/parcel-sorting?lang=en")
+    assert '<input type="hidden" name="page_lang" value="en">' in english
+    _, chinese, _ = await get(http, site.base + "/kits/parcel-sorting", **{"Accept-Language": "zh"})
+    assert '<input type="hidden" name="page_lang" value="zh">' in chinese
+    # What the form sends downloads: page_lang is not taken for a kit parameter.
+    url = "/kits/parcel-sorting.md?neighborhood=&group_size=&lang=zh&page_lang=en"
+    status, body, _ = await get(http, site.base + url)
+    assert status == 200 and "快递" in body
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "says", "not_says"),
+    [
+        # An English reader's form asking for the Chinese kit: refused in English.
+        ("lang=zh&page_lang=en&buildings=9-1", "zh", "backwards", "写反了"),
+        # A Chinese reader's form asking for the English kit: refused in Chinese.
+        ("lang=en&page_lang=zh&buildings=9-1", "en", "写反了", "backwards"),
+        # A link from the chat (no page_lang): the browser's language, not the kit's.
+        ("lang=zh&buildings=9-1", "en", "backwards", "写反了"),
+        ("lang=zh&group_size=lots", "en", "must be a whole number", "整数"),
+    ],
+)
+async def test_a_kit_refusal_is_in_the_readers_language_not_the_kits(
+    site: Running, http: aiohttp.ClientSession, query: str, accept: str, says: str, not_says: str
+) -> None:
+    url = f"{site.base}/kits/parcel-sorting.pdf?{query}"
+    status, body, _ = await get(http, url, **{"Accept-Language": accept})
+    assert status == 400
+    text = html.unescape(body)
+    assert says in text and not_says not in text
+    if "page_lang=" in query:
+        page_lang = query.split("page_lang=")[1].split("&")[0]
+        assert f'href="/kits/parcel-sorting?lang={page_lang}"' in body  # the form, same language
+
+
 async def test_a_circle_with_only_a_proposed_role_shows_it_and_not_every_role_taken(
     site: Running, http: aiohttp.ClientSession, dispatcher: Dispatcher
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from circles.errors import Ambiguous, Invalid, NotFound
-from circles.services.lookup import circle_slug, find_circle, find_role, fold
+from circles.services.lookup import ambiguous, circle_slug, find_circle, find_role, fold
 from circles.unit_of_work import UnitOfWork
 
 
@@ -89,3 +89,9 @@ def test_a_name_several_roles_start_with_is_ambiguous(uow: UnitOfWork) -> None:
 def test_bad_role_names_are_refused(uow: UnitOfWork, typed: str, error: type) -> None:
     with uow.begin() as s, pytest.raises(error):
         find_role(s, typed)
+
+
+def test_the_english_text_of_an_ambiguous_answer_lists_the_choices_with_commas() -> None:
+    error = ambiguous("c", [("connect", {}), ("content", {})])
+    assert error.params["choices"] == ("connect", "content")  # joined by the bot, per language
+    assert str(error) == "'c' fits more than one: connect, content. Choose one."

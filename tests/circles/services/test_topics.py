@@ -190,6 +190,22 @@ def test_forgetting_masks_circles_split_off_their_action_group(people: UnitOfWor
     assert shopping.purpose["en"] == "Split from *** and friends cook to carry: Shopper"
 
 
+def test_forgetting_masks_them_in_closing_reasons_whoever_wrote_them(people: UnitOfWork) -> None:
+    topics.propose_topic(people, ANN, "Water", threshold=9)
+    topics.close_topic(people, ANN, "1", "Ann moved away")
+    topics.propose_topic(people, BEN, "Masks", threshold=9)
+    topics.close_topic(people, BEN, "2", "Merged into Ann's topic")
+    topics.propose_topic(people, BEN, "Tea", threshold=9)
+    topics.close_topic(people, BEN, "3", "No one came")
+    with people.begin() as s:
+        topics.forget_volunteer(s, vid(people, ANN))
+        s.commit()
+    with people.begin() as s:
+        reasons = [(s.tx.get("topics", n) or {})["reason"] for n in ("1", "2", "3")]
+    # Ann backs neither of Ben's topics, yet his reason named her; a reason without her stays.
+    assert reasons == ["*** moved away", "Merged into ***'s topic", "No one came"]
+
+
 def test_merging_replaces_ids_without_double_backers(people: UnitOfWork) -> None:
     topics.propose_topic(people, ANN, "Water", threshold=9)
     topics.back_topic(people, BEN, "1", threshold=9)
