@@ -146,8 +146,12 @@ async def test_the_leader_killed_mid_wave_leaves_the_rest_sent_once_within_10_s(
             return missing <= departing and len(missing) <= 2
 
         while not settled():
+            arrivals = sorted(
+                round(c.at - killed, 2) for c in fake.sent() if "Wave tea" in c.params["text"]
+            )
             assert time.monotonic() - killed <= 10.0, (
-                f"{len(reminded())}/{len(groups)} reminded 10 s after the kill ({at_kill} before)"
+                f"{len(reminded())}/{len(groups)} reminded 10 s after the kill ({at_kill} "
+                f"before); arrivals from the kill, s: {arrivals}"
             )
             await asyncio.sleep(0.2)
         await asyncio.sleep(4)  # every tick of both survivors had its chance to double one
