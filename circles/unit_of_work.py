@@ -157,16 +157,19 @@ class UnitOfWork:
     def circles_view(self) -> CirclesView:
         """The circles of the store's current revision, decoded once per revision (read-only).
 
-        The revision is read inside the transaction that decodes, so a view never claims a
-        revision older than what it holds; a commit after the check only means the next
-        reader rebuilds. Two threads may both rebuild at once: the later assignment wins, and
-        both views are correct for their revision.
+        The revision is checked inside a transaction: a store shared by several processes
+        (PostgreSQL) learns the current revision when a transaction opens, so a commit made by
+        another replica is seen at once, not when its notification arrives. A view never
+        claims a revision older than what it holds; a commit after the check only means the
+        next reader rebuilds. Two threads may both rebuild at once: the later assignment wins,
+        and both views are correct for their revision. Do not call it inside ``begin()``: a
+        second transaction on a cross-process store waits for the first.
         """
-        view = self._circles_view
-        if view is not None and view.revision == self.store.version():
-            return view
         with self.store.transaction() as tx:
             revision = self.store.version()
+            view = self._circles_view
+            if view is not None and view.revision == revision:
+                return view
             view = CirclesView(revision, tuple(Circle.from_doc(doc) for doc in tx.all(CIRCLES)))
         self._circles_view = view
         return view

@@ -168,11 +168,11 @@ def volunteer_sessions(
     uow: UnitOfWork, actor: Actor, *, horizon: timedelta = timedelta(days=14), limit: int = 5
 ) -> list[Upcoming]:
     """Sessions of the circles a volunteer belongs to, or said yes or maybe to."""
+    circles = uow.circles_view().circles  # before the session: it opens a transaction of its own
     with uow.begin() as s:
         volunteer = s.volunteers.by_identity(actor.identity)
         if volunteer is None:
             return []
-        circles = uow.circles_view().circles
         mine = {c.slug for c in circles if volunteer.id in (*c.members, *c.leads)}
         found = [
             item

@@ -223,7 +223,10 @@ class PostgresStore:
     def _locked_connection(self) -> psycopg.Connection[Any]:
         """A pooled connection inside a transaction that holds TX_LOCK.
 
-        The lock statement doubles as the liveness check (no extra round trip): a connection
+        The lock statement also reads the revision (same round trip), so ``version()`` is
+        current after any transaction opened here, even before another replica's notification
+        arrives (the notification may lag; a read of the revision may not). It doubles as the
+        liveness check: a connection
         the server dropped (a restart, an outage) fails here before anything was done, so it is
         thrown away and the next one tried, up to the pool's size, then StoreUnavailable.
         """
@@ -231,7 +234,12 @@ class PostgresStore:
             with unavailable_on_connection_errors():
                 conn = self._pool.getconn()
             try:
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (TX_LOCK,))
+                row = conn.execute(
+                    "SELECT pg_advisory_xact_lock(%s), (SELECT n FROM canbot_revision)",
+                    (TX_LOCK,),
+                ).fetchone()
+                if row is not None and row[1] is not None:
+                    self._saw(int(row[1]))
                 return conn
             except psycopg.OperationalError:
                 self._pool.putconn(conn)  # closed or broken: the pool discards it
@@ -261,7 +269,8 @@ class PostgresStore:
                 conn.autocommit = False
 
     def version(self) -> int:
-        """The database's revision as last seen here (commits made here, or notified)."""
+        """The database's revision as last seen here (commits made here, notified, or read
+        when a transaction opened)."""
         return self._version
 
     def ping(self) -> bool:

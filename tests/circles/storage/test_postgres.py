@@ -168,3 +168,65 @@ def test_a_lost_connection_mid_use_is_store_unavailable_and_changes_nothing(pg_u
             assert tx.get("circles", "x") is None
     finally:
         store.close()
+
+
+def test_the_circles_view_of_another_replica_sees_a_commit_at_once(pg_url: str) -> None:
+    """Replica B's per-revision read model shows what replica A committed the moment A's
+    commit returns, without waiting for the revision's notification to arrive."""
+    from datetime import UTC, datetime
+
+    from circles.actor import Actor
+    from circles.clock import FixedClock
+    from circles.network import Network
+    from circles.services import membership, roles
+    from circles.services.network_setup import ensure_seeded
+    from circles.unit_of_work import UnitOfWork
+
+    clock = FixedClock(datetime(2026, 11, 22, 8, 0, tzinfo=UTC))
+    network = Network(language="en")
+    a, b = PostgresStore(pg_url), PostgresStore(pg_url)
+    try:
+        uow_a, uow_b = UnitOfWork(a, clock, network), UnitOfWork(b, clock, network)
+        ensure_seeded(uow_a)
+        alice = Actor("console:alice", "Alice")
+        membership.join(uow_a, alice)
+        for _ in range(20):  # often enough that a notification racing the read would lose once
+            roles.claim_role(uow_a, alice, "research/interviewer")
+            held = uow_b.circles_view().by_slug["research"].role("interviewer").holders
+            assert len(held) == 1
+            roles.release_role(uow_a, alice, "research/interviewer")
+            held = uow_b.circles_view().by_slug["research"].role("interviewer").holders
+            assert held == []
+    finally:
+        a.close()
+        b.close()
+
+
+def test_sessions_read_after_a_commit_does_not_wait_on_its_own_lock(pg_url: str) -> None:
+    """volunteer_sessions reads the circles view while a session is open: on PostgreSQL a
+    second transaction from the same thread would wait forever on the first one's lock."""
+    import threading
+    from datetime import UTC, datetime
+
+    from circles.actor import Actor
+    from circles.clock import FixedClock
+    from circles.network import Network
+    from circles.services import meetups, membership
+    from circles.services.network_setup import ensure_seeded
+    from circles.unit_of_work import UnitOfWork
+
+    store = PostgresStore(pg_url)
+    try:
+        uow = UnitOfWork(store, FixedClock(datetime(2026, 11, 22, 8, 0, tzinfo=UTC)), Network())
+        ensure_seeded(uow)
+        alice = Actor("console:alice", "Alice")
+        membership.join(uow, alice)  # a commit: the next view must be rebuilt
+        found: list[object] = []
+        reader = threading.Thread(
+            target=lambda: found.append(meetups.volunteer_sessions(uow, alice)), daemon=True
+        )
+        reader.start()
+        reader.join(timeout=10)
+        assert found == [[]], "volunteer_sessions did not return within 10 s"
+    finally:
+        store.close()
