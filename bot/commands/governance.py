@@ -45,7 +45,8 @@ def keyword(word: str) -> str:
 
 
 STATUS_LABELS = {
-    "open": N_("open"),
+    # Not plain "open": in Chinese that word is a vacant role (空缺).
+    "open": N_("open for positions"),
     "passed": N_("passed"),
     "failed": N_("did not pass"),
     "withdrawn": N_("withdrawn"),

@@ -275,7 +275,7 @@ def test_newrole_is_a_decision_of_kind_role_under_the_no_objection_rule(
     say = research
     say("bob", "newrole research translator Translator: turns notes into English")
     listed = say("x", "decisions research").text
-    assert "#1 [research] Translator — open" in listed
+    assert "#1 [research] Translator — open for positions" in listed
     clock.advance(timedelta(hours=48))
     run_decisions(uow)
     assert "#1 [research] Translator — passed" in say("x", "decisions research").text
