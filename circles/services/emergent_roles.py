@@ -61,16 +61,8 @@ def stands_at(role: Role) -> datetime | None:
     return role.proposed_at + STANDS_AFTER
 
 
-def _may_lead(s: Session, volunteer: Volunteer, circle: Circle) -> bool:
-    try:
-        s.require_lead(volunteer, circle)
-    except PermissionDenied:
-        return False
-    return True
-
-
 def _require_member(s: Session, volunteer: Volunteer, circle: Circle) -> None:
-    if volunteer.id in circle.members or _may_lead(s, volunteer, circle):
+    if volunteer.id in circle.members or decisions.may_lead(s, volunteer, circle):
         return
     raise PermissionDenied(
         N_("Only members of {circle} may do that: claim one of its roles first."),
@@ -255,7 +247,7 @@ def pending_proposals(
                     continue
                 ids = [role.proposed_by, *role.objections]
                 names = {i: s.volunteers.name_of(i) for i in ids if i}
-                lead = viewer is not None and _may_lead(s, viewer, circle)
+                lead = viewer is not None and decisions.may_lead(s, viewer, circle)
                 member = viewer is not None and (lead or viewer.id in circle.members)
                 may_object = (
                     member
