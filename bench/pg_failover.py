@@ -1,6 +1,6 @@
 """Failover: from the leader's `kill -9` to the follower holding the leader's lock.
 
-Run: python bench/pg_failover.py [rounds]   (default 5)
+Run: python -m bench.pg_failover [rounds]   (default 5)
 A child process takes the leader's session lock (circles.storage.postgres.LeaderLock) and is
 killed with SIGKILL; this process tries the lock every second, as a follower replica does
 (bot/app/leader.py INTERVAL), and prints the time until it leads. The first reminder then
@@ -17,13 +17,10 @@ import subprocess
 import sys
 import time
 
-import psycopg
-from psycopg import sql
-
+from bench.scratch_database import scratch_database
 from bot.app.leader import INTERVAL
 from circles.storage.postgres import LeaderLock, ensure_schema
 
-SERVER = os.environ.get("CANBOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 CHILD = (
     "import sys, time; from circles.storage.postgres import LeaderLock; "
     "lock = LeaderLock(sys.argv[1]); assert lock.try_acquire(); print('leading', flush=True); "
@@ -33,11 +30,7 @@ CHILD = (
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    name = f"canbot_bench_{secrets.token_hex(4)}"
-    url = f"{SERVER.rsplit('/', 1)[0]}/{name}"
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
+    with scratch_database() as url:
         ensure_schema(url)
         for _ in range(rounds):
             child = subprocess.Popen(
@@ -54,9 +47,6 @@ def main() -> None:
                 time.sleep(INTERVAL)
             print(f"kill -9 -> new leader: {time.monotonic() - killed:.2f} s", flush=True)
             follower.release()
-    finally:
-        with psycopg.connect(SERVER, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """SERIALIZABLE with retries vs a transaction-scoped advisory lock, across processes.
 
-Run: python bench/pg_isolation.py [processes] [transactions]   (default 4 200)
+Run: python -m bench.pg_isolation [processes] [transactions]   (default 4 200)
 Each process runs read-modify-write transactions shaped like a use case (read a document,
 write it back changed, commit); once all on one hot document (a capacity-1 role, a reminder
 wave's claims), once on a document of its own per transaction (joins of different people).
@@ -10,18 +10,15 @@ Prints commits per second, retries per commit (SERIALIZABLE), and whether any up
 from __future__ import annotations
 
 import multiprocessing
-import os
-import secrets
 import sys
 import time
 
 import psycopg
-from psycopg import errors, sql
+from psycopg import errors
 from psycopg.types.json import Jsonb
 
+from bench.scratch_database import scratch_database
 from circles.storage.postgres import TX_LOCK, ensure_schema
-
-SERVER = os.environ.get("CANBOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def work(
@@ -85,20 +82,12 @@ def run(url: str, mode: str, hot: bool, processes: int, count: int) -> str:
 def main() -> None:
     processes = int(sys.argv[1]) if len(sys.argv) > 1 else 4
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-    name = f"canbot_bench_{secrets.token_hex(4)}"
-    base = SERVER.rsplit("/", 1)[0]
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        url = f"{base}/{name}"
+    with scratch_database() as url:
         ensure_schema(url)
         print(f"{processes} processes x {count} read-modify-write transactions")
         for hot in (True, False):
             for mode in ("lock", "serializable"):
                 print(run(url, mode, hot, processes, count), flush=True)
-    finally:
-        with psycopg.connect(SERVER, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 if __name__ == "__main__":

@@ -1,22 +1,20 @@
 """Store scale on PostgreSQL: p50/p99 of claim, join and a `circle` read, as bench/store.py.
 
-Run: python bench/pg_store.py [sizes...]   (default 10000 100000)
+Run: python -m bench.pg_store [sizes...]   (default 10000 100000)
 Server: CANBOT_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432/test); each size gets
 a database of its own, dropped afterwards. Every claim is one serial transaction (advisory lock).
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 import statistics
 import sys
 import time
 from datetime import UTC, datetime
 
 import psycopg
-from psycopg import sql
 
+from bench.scratch_database import scratch_database
 from circles.actor import Actor
 from circles.clock import FixedClock
 from circles.model import Volunteer
@@ -26,8 +24,6 @@ from circles.services import roles as role_services
 from circles.services.network_setup import ensure_seeded
 from circles.storage.postgres import PostgresStore
 from circles.unit_of_work import UnitOfWork
-
-SERVER = os.environ.get("CANBOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -71,16 +67,9 @@ def measure(url: str, size: int) -> str:
 
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [10000, 100000]
-    base = SERVER.rsplit("/", 1)[0]
     for size in sizes:
-        name = f"canbot_bench_{secrets.token_hex(4)}"
-        with psycopg.connect(SERVER, autocommit=True) as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            print(measure(f"{base}/{name}", size), flush=True)
-        finally:
-            with psycopg.connect(SERVER, autocommit=True) as admin:
-                admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+        with scratch_database() as url:
+            print(measure(url, size), flush=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ a serialization failure could only be retried by re-running the whole use case f
 and every caller would have to be safe to re-run. Each transaction here starts with
 ``pg_advisory_xact_lock(TX_LOCK)`` in READ COMMITTED: every statement after the lock sees every
 commit made before it, which is the serial order the domain assumes (``circles/ports.py``).
-Measured (``python bench/pg_isolation.py 4 200``, 4 processes, a 2-core machine under load,
+Measured (``python -m bench.pg_isolation 4 200``, 4 processes, a 2-core machine under load,
 bench/README.md): on one hot document the lock gave 92 commits/s and SERIALIZABLE 77 with 2.25
 retries per commit; on disjoint documents SERIALIZABLE was faster (130 vs 96) yet still retried
 0.77 times per commit (predicate locks on shared index pages). Our hot documents are exactly
@@ -34,7 +34,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import psycopg
@@ -310,6 +310,22 @@ class PostgresTransaction:
             return None if pending is _DELETED else pending
         rows = self._rows("SELECT doc FROM canbot_docs WHERE tbl = %s AND key = %s", (table, key))
         return rows[0][0] if rows else None
+
+    def get_many(self, table: str, keys: Iterable[str]) -> dict[str, Doc]:
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, Doc] = {}
+        stored = [key for key in wanted if (table, key) not in self._pending]
+        if stored:
+            rows = self._rows(
+                "SELECT key, doc FROM canbot_docs WHERE tbl = %s AND key = ANY(%s)",
+                (table, stored),
+            )
+            found.update(rows)
+        for key in wanted:
+            pending = self._pending.get((table, key))
+            if pending is not None and pending is not _DELETED:
+                found[key] = pending
+        return found
 
     def all(self, table: str) -> Iterator[Doc]:
         rows = self._rows("SELECT key, doc FROM canbot_docs WHERE tbl = %s ORDER BY seq", (table,))
