@@ -31,10 +31,6 @@ def open_key(circle: str, role: str, volunteer: str) -> str:
     return f"{circle}/{role}/{volunteer}"
 
 
-def left_key(role: str, volunteer: str, until: datetime) -> str:
-    return f"{role}/{volunteer}/{until.isoformat()}"
-
-
 @dataclass
 class Holding:
     """One volunteer holding one role, from ``since`` until ``until`` (None: still holds it)."""
@@ -71,10 +67,9 @@ class Holding:
             "terms": self.terms,
             "asked_at": iso(self.asked_at),
             "ended": self.ended,
-            # Lookups by index, so a save costs the same however long the history grows:
-            # the open holding of a person in a role, and one closed at a given moment.
+            # A lookup by index, so a save costs the same however long the history grows:
+            # the open holding of a person in a role.
             "open_key": "" if self.until else open_key(self.circle, self.role, self.volunteer),
-            "left_key": left_key(self.role, self.volunteer, self.until) if self.until else "",
         }
 
     @classmethod
@@ -122,39 +117,51 @@ def new_holding_id(tx: Transaction) -> str:
             return candidate
 
 
-def _held(doc: Doc | None) -> set[tuple[str, str]]:
+Held = set[tuple[str, str]]  # (role slug, volunteer id) pairs of one circle
+
+
+def held_in(doc: Doc | None) -> Held:
+    """Who holds which role in a stored circle document."""
     if not doc:
         return set()
     return {(r["slug"], h) for r in doc.get("roles", []) for h in r.get("holders", [])}
 
 
 def follow_holders(
-    tx: Transaction, now: datetime, slug: str, before: Doc | None, after: Doc
+    tx: Transaction,
+    now: datetime,
+    slug: str,
+    before: Held,
+    after: Held,
+    closed: dict[tuple[str, str], Holding],
 ) -> None:
-    """Open and close holdings for the holders that changed between two versions of a circle."""
-    old, new = _held(before), _held(after)
-    for role, volunteer in sorted(old - new):
+    """Open and close holdings for the holders that changed between two versions of a circle.
+
+    ``closed`` is what this transaction closed so far, by (role, volunteer): a split saves the
+    circle a role leaves, then the circle it joins, and the holding closed by the first save
+    is reopened by the second (kept in memory: it costs no lookup, and a holding closed by
+    another transaction at the same instant is never mistaken for the other half).
+    """
+    for role, volunteer in sorted(before - after):
         for doc in tx.find(HOLDINGS, "open_key", open_key(slug, role, volunteer)):
             holding = Holding.from_doc(doc)
             if holding.until is None:
                 holding.until = now
                 holding.ended = holding.ended or "released"
                 save(tx, holding)
-    for role, volunteer in sorted(new - old):
+                closed[(role, volunteer)] = holding
+    for role, volunteer in sorted(after - before):
+        moved = closed.pop((role, volunteer), None)
+        if moved is not None and moved.circle != slug:  # the other half of a split
+            moved.circle, moved.until, moved.ended = slug, None, ""
+            save(tx, moved)
+            continue
+        # An open holding the circle's old version did not show (data restored by hand):
+        # never a second one.
         if any(
             Holding.from_doc(d).until is None
             for d in tx.find(HOLDINGS, "open_key", open_key(slug, role, volunteer))
         ):
-            continue
-        moved = [
-            Holding.from_doc(d)
-            for d in tx.find(HOLDINGS, "left_key", left_key(role, volunteer, now))
-            if d["circle"] != slug
-        ]
-        if moved:  # the other half of a split, in this same transaction
-            holding = moved[0]
-            holding.circle, holding.until, holding.ended = slug, None, ""
-            save(tx, holding)
             continue
         length = term_of(tx, slug, role)
         save(

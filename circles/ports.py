@@ -13,7 +13,7 @@ Rules an adapter keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -29,8 +29,8 @@ INDEXES: Mapping[str, tuple[str, ...]] = {
     "ask_messages": ("ask", "sender"),
     "offers": ("person",),
     "neighbors": ("identity",),
-    # Role-holding history by person and by role; the open holding; one closed at a moment.
-    "holdings": ("volunteer", "role_key", "open_key", "left_key"),
+    # Role-holding history by person and by role, and the open holding of a person in a role.
+    "holdings": ("volunteer", "role_key", "open_key"),
 }
 
 
@@ -38,6 +38,10 @@ class Transaction(Protocol):
     """One serializable unit of work on the store."""
 
     def get(self, table: str, key: str) -> Doc | None: ...
+
+    def get_many(self, table: str, keys: Iterable[str]) -> dict[str, Doc]:
+        """The documents of those keys that exist, by key (one round trip where it matters)."""
+        ...
 
     def all(self, table: str) -> Iterator[Doc]: ...
 

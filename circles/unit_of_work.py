@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
 from circles.clock import Clock
 from circles.errors import N_, NotFound, PermissionDenied
-from circles.holding import follow_holders
+from circles.holding import Held, Holding, follow_holders, held_in
 from circles.model import Circle, Volunteer
 from circles.network import Network
-from circles.ports import DocumentStore, Transaction
+from circles.ports import Doc, DocumentStore, Transaction
 from circles.read_model import CirclesView
 
 VOLUNTEERS = "volunteers"
@@ -46,6 +46,12 @@ class Volunteers:
         doc = self._tx.get(VOLUNTEERS, volunteer_id)
         return str(doc["name"]) if doc else "?"
 
+    def names_of(self, volunteer_ids: Iterable[str]) -> dict[str, str]:
+        """Display names by id, read together ("?" for one that is gone)."""
+        wanted = list(dict.fromkeys(volunteer_ids))
+        found = self._tx.get_many(VOLUNTEERS, wanted)
+        return {i: str(found[i]["name"]) if i in found else "?" for i in wanted}
+
     def save(self, volunteer: Volunteer) -> None:
         self._tx.put(VOLUNTEERS, volunteer.id, volunteer.to_doc())
 
@@ -54,15 +60,27 @@ class Volunteers:
 
 
 class Circles:
-    """Circles by slug; saving one records who started or stopped holding its roles."""
+    """Circles by slug; saving one records who started or stopped holding its roles.
+
+    Each circle's holders are remembered as this transaction last read or saved them, so a
+    save compares against that instead of reading the circle again (a claim on PostgreSQL is
+    a round trip shorter). Nothing else in a transaction writes circle documents.
+    """
 
     def __init__(self, tx: Transaction, now: datetime | None = None) -> None:
         self._tx = tx
         self._now = now
+        self._held: dict[str, Held] = {}
+        self._closed: dict[tuple[str, str], Holding] = {}  # holdings this transaction closed
+
+    def _decode(self, doc: Doc) -> Circle:
+        circle = Circle.from_doc(doc)
+        self._held[circle.slug] = held_in(doc)
+        return circle
 
     def get(self, slug: str) -> Circle | None:
         doc = self._tx.get(CIRCLES, slug)
-        return Circle.from_doc(doc) if doc else None
+        return self._decode(doc) if doc else None
 
     def require(self, slug: str) -> Circle:
         circle = self.get(slug)
@@ -71,17 +89,21 @@ class Circles:
         return circle
 
     def all(self) -> list[Circle]:
-        return [Circle.from_doc(doc) for doc in self._tx.all(CIRCLES)]
+        return [self._decode(doc) for doc in self._tx.all(CIRCLES)]
 
     def save(self, circle: Circle) -> None:
         doc = circle.to_doc()
+        after = held_in(doc)
         if self._now is not None:
-            follow_holders(
-                self._tx, self._now, circle.slug, self._tx.get(CIRCLES, circle.slug), doc
-            )
+            before = self._held.get(circle.slug)
+            if before is None:
+                before = held_in(self._tx.get(CIRCLES, circle.slug))
+            follow_holders(self._tx, self._now, circle.slug, before, after, self._closed)
+        self._held[circle.slug] = after
         self._tx.put(CIRCLES, circle.slug, doc)
 
     def remove(self, slug: str) -> None:
+        self._held.pop(slug, None)
         self._tx.delete(CIRCLES, slug)
 
 

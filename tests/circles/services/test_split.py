@@ -6,6 +6,7 @@ import pytest
 
 from circles.actor import Actor
 from circles.errors import CanError, Conflict, Invalid, NotFound, PermissionDenied
+from circles.holding import holdings_of
 from circles.services import emergent_roles
 from circles.services.announcements import pending
 from circles.services.export import export_network
@@ -146,3 +147,18 @@ def test_a_lead_above_may_split_and_so_may_an_admin(team: UnitOfWork) -> None:
     split_circle(team, admin, "research", "mapping", ["scenario-mapper"])
     with team.begin() as s:
         assert s.circles.require("mapping").parent == "research"
+
+
+def test_a_split_keeps_each_holder_s_holding_open_under_the_new_circle(
+    team: UnitOfWork,
+) -> None:
+    """The holding closed as a role leaves research is the one reopened as it joins the new
+    circle: the same id and ``since``, never a second record, never a gap."""
+    alice = vid(team, ALICE)
+    with team.begin() as s:
+        (before,) = holdings_of(s.tx, alice)
+    split_circle(team, LEAD, "research", "listening", ["interviewer"])
+    with team.begin() as s:
+        (after,) = holdings_of(s.tx, alice)
+    assert (after.id, after.since, after.until) == (before.id, before.since, None)
+    assert (after.circle, after.role) == ("listening", "interviewer")
