@@ -42,7 +42,7 @@ def read_circle_map(uow: UnitOfWork) -> CircleMap:
     with uow.begin() as s:
         circles = sorted(s.circles.all(), key=lambda c: c.slug)
         holder_ids = {h for c in circles for r in c.roles for h in r.holders}
-        names = {i: s.volunteers.name_of(i) for i in sorted(holder_ids)}
+        names = s.volunteers.names_of(sorted(holder_ids))
     return circle_map_of([_map_circle(c, names) for c in circles])
 
 

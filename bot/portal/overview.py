@@ -44,7 +44,7 @@ def read_overview(uow: UnitOfWork) -> Overview:
         usage = kit_usage(s)
         volunteers = s.volunteers.count()
         holders = sorted({h for _, c in tree for r in c.roles for h in r.holders})
-        names = {h: s.volunteers.name_of(h) for h in holders}
+        names = s.volunteers.names_of(holders)
     return Overview(tree, meetups, checkins, usage, volunteers, names)
 
 

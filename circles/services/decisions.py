@@ -637,7 +637,7 @@ def list_decisions(uow: UnitOfWork, circle: str = "", recent: int = 10) -> Decis
         )[:recent]
         shown = open_ + closed
         ids = {i for d in shown for i in (d.proposer, d.lead, *d.positions) if i}
-        names = {i: s.volunteers.name_of(i) for i in ids}
+        names = s.volunteers.names_of(ids)
         public = s.network.governance.positions == "names"
         return DecisionList(shown, names, public)
 

@@ -246,7 +246,7 @@ def pending_proposals(
                 if role.status != PROPOSED:
                     continue
                 ids = [role.proposed_by, *role.objections]
-                names = {i: s.volunteers.name_of(i) for i in ids if i}
+                names = s.volunteers.names_of(i for i in ids if i)
                 lead = viewer is not None and decisions.may_lead(s, viewer, circle)
                 member = viewer is not None and (lead or viewer.id in circle.members)
                 may_object = (

@@ -111,7 +111,7 @@ def read_log(uow: UnitOfWork, circle: str = "", role: str = "", limit: int = 0) 
         if limit:
             found = found[-limit:]
         ids = {i for e in found for i in (e.actor, e.subject) if i}
-        return LogView(found, {i: s.volunteers.name_of(i) for i in ids})
+        return LogView(found, s.volunteers.names_of(ids))
 
 
 # Hooks for personal data (mydata, forgetme, linkme): each works inside the caller's session.

@@ -129,7 +129,7 @@ def appointers(uow: UnitOfWork, circle_slug: str) -> list[str]:
             ids.extend(parent.leads)
             parent = s.circles.get(parent.parent) if parent.parent else None
         ids.extend(admin_ids(s))
-        return [s.volunteers.name_of(i) for i in dict.fromkeys(ids)]
+        return list(s.volunteers.names_of(ids).values())
 
 
 def admin_ids(s: Session) -> list[str]:

@@ -120,7 +120,7 @@ def _coming_by(s: Session, volunteer_id: str) -> int:
 def view_relay(uow: UnitOfWork, relay_id: str) -> RelayView:
     with uow.begin() as s:
         relay = load(s, relay_id)
-        names = {who: s.volunteers.name_of(who) for who in relay.holders.values()}
+        names = s.volunteers.names_of(relay.holders.values())
         return RelayView(relay, names, circle_timezone(s, relay.circle))
 
 

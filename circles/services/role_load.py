@@ -42,7 +42,6 @@ def overloaded_in(uow: UnitOfWork, actor: Actor, slug: str) -> list[Load] | None
         people = {*circle.leads, *circle.members, *(h for r in circle.roles for h in r.holders)}
         held = roles_held(s)
         limit = s.network.role_load_warning
-        loads = [
-            Load(who, s.volunteers.name_of(who), held[who]) for who in people if held[who] > limit
-        ]
+        names = s.volunteers.names_of(who for who in people if held[who] > limit)
+        loads = [Load(who, name, held[who]) for who, name in names.items()]
     return sorted(loads, key=lambda load: (-load.roles, load.name, load.volunteer_id))

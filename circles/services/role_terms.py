@@ -216,7 +216,7 @@ def role_history(uow: UnitOfWork, ref: str) -> RoleHistory:
     with uow.begin() as s:
         circle, role = find_role(s, ref)
         found = holdings_of_role(s.tx, circle.slug, role.slug)
-        names = {h.volunteer: s.volunteers.name_of(h.volunteer) for h in found if h.volunteer}
+        names = s.volunteers.names_of(h.volunteer for h in found if h.volunteer)
         return RoleHistory(circle, role, found, names, term_of(s.tx, circle.slug, role.slug))
 
 

@@ -146,7 +146,7 @@ def view_circle(uow: UnitOfWork, typed: str) -> CircleView:
     circle = lookup.find_circle_in(circles, typed)
     ids = {*circle.leads, *(h for r in circle.roles for h in r.holders)}
     with uow.begin() as s:
-        names = {i: s.volunteers.name_of(i) for i in ids}
+        names = s.volunteers.names_of(ids)
     return CircleView(circle, names, circles.children_of(circle.slug))
 
 

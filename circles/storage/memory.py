@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Protocol
 
@@ -118,6 +118,10 @@ class MemoryTransaction:
         if pending is not None:
             return None if pending is _DELETED else pending
         return self._store._tables.get(table, {}).get(key)
+
+    def get_many(self, table: str, keys: Iterable[str]) -> dict[str, Doc]:
+        found = {key: self.get(table, key) for key in dict.fromkeys(keys)}
+        return {key: doc for key, doc in found.items() if doc is not None}
 
     def all(self, table: str) -> Iterator[Doc]:
         committed = self._store._tables.get(table, {})

@@ -85,6 +85,24 @@ class DocumentStoreContract:
             tx.delete("volunteers", "v1")
             assert tx.find("volunteers", "identities", "telegram:1") == []
 
+    def test_get_many_reads_stored_and_pending_documents_at_once(
+        self, make_store: StoreFactory
+    ) -> None:
+        store = make_store()
+        with store.transaction() as tx:
+            tx.put("volunteers", "v1", {"id": "v1", "name": "李雷"})
+            tx.put("volunteers", "v2", {"id": "v2", "name": "韩梅梅"})
+            tx.commit()
+        with store.transaction() as tx:
+            tx.put("volunteers", "v3", {"id": "v3", "name": "pending"})
+            tx.delete("volunteers", "v2")
+            found = tx.get_many("volunteers", ["v1", "v2", "v3", "nobody", "v1"])
+            assert found == {
+                "v1": {"id": "v1", "name": "李雷"},
+                "v3": {"id": "v3", "name": "pending"},
+            }
+            assert tx.get_many("volunteers", []) == {}
+
     def test_find_sees_pending_documents(self, make_store: StoreFactory) -> None:
         store = make_store()
         with store.transaction() as tx:
