@@ -10,7 +10,8 @@ Every notice is one (occurrence, offset, chat) with a delivery record keyed
   between commit and send loses that one notice rather than risk a duplicate in a group chat.
 - A notice that could not go out on time (the bot was down) is still sent late if its
   occurrence has not begun; otherwise it is recorded as ``skipped`` and logged. Of several
-  reminders of one occurrence missed together, only the latest (the most useful) is sent.
+  reminders of one occurrence missed together, only the latest (the most useful) is sent, and
+  a backlog goes out soonest session first.
 - A reminder whose due time came before the meetup existed never applies (a meetup scheduled
   two hours ahead gets its 1 h reminder, not a belated 24 h one).
 
@@ -255,7 +256,7 @@ def _notice(s: Session, event: _Event, topic: Callable[[], str]) -> MeetupNotice
         return MeetupNotice(meetup, event.session, event.lead, yes, maybe, title)
     assert event.relay is not None
     relay = event.relay
-    names = {who: s.volunteers.name_of(who) for who in relay.holders.values()}
+    names = s.volunteers.names_of(relay.holders.values())
     return RelayNotice(relay, event.kind, event.slot, names, circle_timezone(s, relay.circle))
 
 
@@ -279,7 +280,7 @@ def run_tick(
     useful), rather than burned. ``next_due`` looks ``horizon`` ahead (None: nothing sooner).
     A record that cannot be read or scheduled is skipped and noted in ``faults``.
     """
-    notices: list[Notice] = []
+    urgent: list[tuple[datetime, Notice]] = []  # each notice with the moment it turns useless
     coming: list[datetime] = []
     claim = secrets.token_hex(8)
     faults = faults if faults is not None else RecordFaults()
@@ -313,7 +314,7 @@ def run_tick(
                         _record(s, key, event, chat, SKIPPED, now, "unreadable")
                         continue
                     _record(s, key, event, chat, CLAIMED, now, claim=claim)
-                    notices.append(Notice(key, chat, event.due, what, claim))
+                    urgent.append((event.deadline, Notice(key, chat, event.due, what, claim)))
                 else:
                     reason = "superseded" if event.deadline > now else "too late"
                     _record(s, key, event, chat, SKIPPED, now, reason)
@@ -321,7 +322,10 @@ def run_tick(
         s.commit()
     if skipped:
         _log_skipped(skipped)
-    return Tick(notices, min(coming, default=None))
+    # Sent in this order, paced: after an outage or a leader's takeover the backlog can take a
+    # while, so the notice whose session begins first goes first.
+    urgent.sort(key=lambda pair: (pair[0], pair[1].due, pair[1].key))
+    return Tick([notice for _, notice in urgent], min(coming, default=None))
 
 
 def _log_skipped(skipped: list[tuple[str, str]]) -> None:

@@ -161,6 +161,24 @@ def test_after_an_outage_only_the_latest_missed_reminder_is_sent(
     assert claim(uow) == []
 
 
+def test_a_backlog_goes_out_soonest_session_first(
+    uow: UnitOfWork, clock: FixedClock, tea: str
+) -> None:
+    """After an outage (or a leader's takeover) the notices come soonest session first,
+    whatever their ids: a paced backlog must not keep the 20:00 tea house waiting behind a
+    20:40 meetup. Ids are renamed so that id order is the wrong order."""
+    later = meetups.schedule_meetup(uow, LEAD, "research", "tue", "20:40", "30m", "Later").id
+    with uow.begin() as s:
+        for old, new in ((tea, "z-tea"), (later, "a-later")):
+            doc = dict(s.tx.get(meetups.MEETUPS, old) or {}, id=new)
+            s.tx.delete(meetups.MEETUPS, old)
+            s.tx.put(meetups.MEETUPS, new, doc)
+        s.commit()
+    clock.set(FIRST - timedelta(minutes=15))  # both 1 h reminders missed
+    notices = claim(uow)
+    assert [n.key.split("@")[0] for n in notices] == ["z-tea", "z-tea", "a-later", "a-later"]
+
+
 def test_reminders_missed_until_the_session_began_are_skipped_and_logged(
     uow: UnitOfWork, clock: FixedClock, tea: str, caplog: pytest.LogCaptureFixture
 ) -> None:
