@@ -1,7 +1,7 @@
 """Updates answered per second: the real `canbot run` against a bare python-telegram-bot echo bot.
 
-Run: python -m bench.throughput [--lean] [--updates 2000] [--users 100] [--rounds 3] [sizes...]
-(default sizes 300 10000)
+Run: python -m bench.throughput [--lean] [--profile] [--updates 2000] [--users 100] [--rounds 3]
+[sizes...]   (default sizes 300 10000)
 
 Both bots poll the same FakeTelegramAPI (loopback) with the same concurrency. For each size the
 default TinyDB store is filled with that many volunteers; ``--users`` of them send the updates:
@@ -12,21 +12,27 @@ answered per second from the first queued to the last answer, and the ratio canb
 Wall-clock rates on a shared 2-core machine swing by a third from round to round, so each round
 also reads the bot process's own CPU time (user + system, from /proc) over the same span: CPU
 milliseconds per update is what the bot itself costs, and barely moves with the neighbours.
+
+``--profile`` samples each bot with py-spy while it answers (bench/cpu_profile.py) and prints
+where its CPU went, by layer; py-spy takes CPU of its own, so compare rates without it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench.cpu_profile import Sampler, layers, table
 from circles.clock import SystemClock
 from circles.model import Volunteer
 from circles.network import Network
@@ -83,10 +89,28 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class Run:
+    """What one bot did in one round: answers per second, CPU ms per answer, its samples."""
+
+    def __init__(self, rate: float, cpu_ms: float, samples: Counter[str]) -> None:
+        self.rate, self.cpu_ms, self.samples = rate, cpu_ms, samples
+
+
 async def answered_per_second(
+    fake: FakeTelegramAPI, plan: list[tuple[int, str]], pid: int, profile: bool
+) -> Run:
+    """Answers per second and the bot's CPU milliseconds per answer over the same span (and
+    where that CPU went, with ``profile``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        samples = Path(folder) / "spy.txt"
+        with Sampler(pid, samples) if profile else contextlib.nullcontext():
+            rate, cpu_ms = await _answer_all(fake, plan, pid)
+        return Run(rate, cpu_ms, layers(samples) if profile else Counter())
+
+
+async def _answer_all(
     fake: FakeTelegramAPI, plan: list[tuple[int, str]], pid: int
 ) -> tuple[float, float]:
-    """Answers per second, and the bot's CPU milliseconds per answer, over the same span."""
     users = {user for user, _ in plan}
     before = len(fake.calls)
     cpu_before = cpu_seconds(pid)
@@ -112,7 +136,7 @@ async def answered_per_second(
     return count / elapsed, 1000 * cpu / max(count, 1)
 
 
-async def echo_run(plan: list[tuple[int, str]], lean: bool) -> tuple[float, float]:
+async def echo_run(plan: list[tuple[int, str]], lean: bool, profile: bool) -> Run:
     fake = FakeTelegramAPI(TOKEN, lean=lean)
     await fake.start()
     process = await asyncio.create_subprocess_exec(
@@ -127,7 +151,7 @@ async def echo_run(plan: list[tuple[int, str]], lean: bool) -> tuple[float, floa
         assert process.stdout is not None
         await process.stdout.readline()
         await fake.wait_for(lambda: fake.sent("getUpdates"), what="polling", timeout=30)
-        return await answered_per_second(fake, plan, process.pid)
+        return await answered_per_second(fake, plan, process.pid, profile)
     finally:
         if process.returncode is None:  # it may have died at start; its traceback is on stderr
             process.terminate()
@@ -136,8 +160,8 @@ async def echo_run(plan: list[tuple[int, str]], lean: bool) -> tuple[float, floa
 
 
 async def canbot_run(
-    folder: Path, volunteers: int, plan: list[tuple[int, str]], lean: bool
-) -> tuple[float, float]:
+    folder: Path, volunteers: int, plan: list[tuple[int, str]], lean: bool, profile: bool
+) -> Run:
     fake = FakeTelegramAPI(TOKEN, lean=lean)
     await fake.start()
     config = write_config(folder, fake.base_url)
@@ -145,39 +169,46 @@ async def canbot_run(
     try:
         async with CanbotRun(config) as bot:
             await fake.wait_for(lambda: fake.sent("getUpdates"), what="polling", timeout=30)
-            return await answered_per_second(fake, plan, bot.pid)
+            return await answered_per_second(fake, plan, bot.pid, profile)
     finally:
         await fake.stop()
 
 
-async def bench(sizes: list[int], updates: int, users: int, rounds: int, lean: bool) -> None:
+async def bench(
+    sizes: list[int], updates: int, users: int, rounds: int, lean: bool, profile: bool
+) -> None:
     plan = workload(updates, users)
     fake = "lean fake (sent messages echoed as id, date, chat)" if lean else "full fake"
     print(f"{updates} updates from {users} users (80% reads, 20% writes), all queued at once;")
-    print(f"{fake}")
+    print(f"{fake}{'; both bots sampled by py-spy' if profile else ''}")
     print(f"echo and canbot alternate, {rounds} rounds each, medians (the machine is shared)")
     for size in sizes:
-        echoes, rates, echo_cpu, bot_cpu = [], [], [], []
+        echoes: list[Run] = []
+        bots: list[Run] = []
         for _ in range(rounds):
-            echo_rate, echo_ms = await echo_run(plan, lean)
+            echoes.append(await echo_run(plan, lean, profile))
             with tempfile.TemporaryDirectory() as tmp:
-                rate, ms = await canbot_run(Path(tmp), size, plan, lean)
-            echoes.append(echo_rate)
-            rates.append(rate)
-            echo_cpu.append(echo_ms)
-            bot_cpu.append(ms)
-        ratios = [r / e for r, e in zip(rates, echoes, strict=True)]
+                bots.append(await canbot_run(Path(tmp), size, plan, lean, profile))
+        ratios = [b.rate / e.rate for b, e in zip(bots, echoes, strict=True)]
         each = " ".join(f"{ratio:.2f}" for ratio in ratios)
-        echo_ms, bot_ms = statistics.median(echo_cpu), statistics.median(bot_cpu)
+        echo_ms = statistics.median(e.cpu_ms for e in echoes)
+        bot_ms = statistics.median(b.cpu_ms for b in bots)
+        echo_rate = statistics.median(e.rate for e in echoes)
         print(
-            f"{size:>6} volunteers: bare PTB echo {statistics.median(echoes):.0f}/s, "
-            f"canbot run {statistics.median(rates):.0f}/s, "
+            f"{size:>6} volunteers: bare PTB echo {echo_rate:.0f}/s, "
+            f"canbot run {statistics.median(b.rate for b in bots):.0f}/s, "
             f"ratio {statistics.median(ratios):.2f} (each round: {each})"
         )
         print(
             f"{'':>6}  CPU per update: echo {echo_ms:.2f} ms, canbot {bot_ms:.2f} ms, "
             f"ratio echo/canbot {echo_ms / bot_ms:.2f}"
         )
+        if profile:
+            print(f"\nWhere the CPU went at {size} volunteers (all rounds' samples):\n")
+            echo_samples = sum((e.samples for e in echoes), Counter[str]())
+            bot_samples = sum((b.samples for b in bots), Counter[str]())
+            print(table({"echo": (echo_samples, echo_ms), "canbot": (bot_samples, bot_ms)}))
+            print()
 
 
 def main() -> None:
@@ -189,8 +220,9 @@ def main() -> None:
     parser.add_argument(
         "--lean", action="store_true", help="the fake echoes sent messages as id, date, chat only"
     )
+    parser.add_argument("--profile", action="store_true", help="sample both bots with py-spy")
     args = parser.parse_args()
-    asyncio.run(bench(args.sizes, args.updates, args.users, args.rounds, args.lean))
+    asyncio.run(bench(args.sizes, args.updates, args.users, args.rounds, args.lean, args.profile))
 
 
 if __name__ == "__main__":
