@@ -83,7 +83,7 @@ def proposals(ctx: CommandContext, args: Args) -> Reply:
         if purpose:
             lines.append(f"  {purpose}")
         if item.stands_at is None:
-            objectors = ", ".join(item.names.get(i, "?") for i in item.role.objections)
+            objectors = t(", ").join(item.names.get(i, "?") for i in item.role.objections)
             lines.append("  " + t("Objections from {names}: waits for a lead.", names=objectors))
         else:
             lines.append(

@@ -109,7 +109,7 @@ def admin(ctx: CommandContext, args: Args) -> Reply:
 def no_lead_line(ctx: CommandContext, slug: str) -> str:
     """For a circle without a lead: who may appoint one (shown by ``circle``)."""
     names = leadership.appointers(ctx.uow, slug)
-    who = ", ".join(names) if names else ctx.t("an admin of the network")
+    who = ctx.t(", ").join(names) if names else ctx.t("an admin of the network")
     return ctx.t(
         "No lead yet. {who} may appoint one: lead {circle} <volunteer>.", who=who, circle=slug
     )

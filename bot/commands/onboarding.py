@@ -92,7 +92,7 @@ def profile(ctx: CommandContext, args: Args) -> Reply:
     lines = [
         t("Name: {value}", value=volunteer.name),
         t("Neighborhood: {place}", place=volunteer.neighborhood or none),
-        t("Skills: {value}", value=", ".join(volunteer.skills) or none),
+        t("Skills: {value}", value=t(", ").join(volunteer.skills) or none),
         t("Mission: {value}", value=volunteer.mission or none),
         t("Linked accounts: {value}", value=", ".join(volunteer.identities)),
     ]

@@ -76,7 +76,7 @@ def circle(ctx: CommandContext, args: Args) -> Reply:
         t("{name} ({slug})", name=c.display_name(t.language), slug=c.slug),
         pick(c.purpose, t.language),
     ]
-    leads = ", ".join(view.names.get(i, "?") for i in c.leads) or t("none yet")
+    leads = t(", ").join(view.names.get(i, "?") for i in c.leads) or t("none yet")
     lines.append(t("Leads: {leads}", leads=leads))
     if not c.leads:
         lines.append(no_lead_line(ctx, c.slug))
@@ -87,10 +87,10 @@ def circle(ctx: CommandContext, args: Args) -> Reply:
         lines.extend(holder_since_lines(ctx, c.slug, view.names))
     unheld = [r.slug for r in c.roles if r.status != PROPOSED and not r.holders]
     if unheld:
-        lines.append(t("Nobody holds: {roles}", roles=", ".join(unheld)))
+        lines.append(t("Nobody holds: {roles}", roles=t(", ").join(unheld)))
     if view.children:
         lines.append(
-            t("Sub-circles: {circles}", circles=", ".join(ch.slug for ch in view.children))
+            t("Sub-circles: {circles}", circles=t(", ").join(ch.slug for ch in view.children))
         )
     if c.chats:
         lines.append(t("Linked chats: {count}", count=len(c.chats)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from circles.actor import Actor
-from circles.errors import N_, Conflict, PermissionDenied
+from circles.errors import N_, Conflict, NotFound, PermissionDenied
 from circles.model import Circle, Volunteer
 from circles.services import governance_log as glog
 from circles.services.announcements import announce
@@ -119,15 +119,18 @@ def unappoint(
 
 def appointers(uow: UnitOfWork, circle_slug: str) -> list[str]:
     """Names of who may appoint a lead of the circle: leads above it, then admins."""
+    view = uow.circles_view()  # the chain of parents from the read model, decoded once
+    circle = view.get(check_slug(circle_slug, field="circle"))
+    if circle is None:
+        raise NotFound(N_("There is no circle '{circle}'."), circle=circle_slug[:40])
+    ids: list[str] = []
+    parent = view.get(circle.parent) if circle.parent else None
+    seen: set[str] = set()
+    while parent is not None and parent.slug not in seen:
+        seen.add(parent.slug)
+        ids.extend(parent.leads)
+        parent = view.get(parent.parent) if parent.parent else None
     with uow.begin() as s:
-        circle = s.circles.require(check_slug(circle_slug, field="circle"))
-        ids: list[str] = []
-        parent = s.circles.get(circle.parent) if circle.parent else None
-        seen: set[str] = set()
-        while parent is not None and parent.slug not in seen:
-            seen.add(parent.slug)
-            ids.extend(parent.leads)
-            parent = s.circles.get(parent.parent) if parent.parent else None
         ids.extend(admin_ids(s))
         return list(s.volunteers.names_of(ids).values())
 
