@@ -32,7 +32,6 @@ def overloaded_in(uow: UnitOfWork, actor: Actor, slug: str) -> list[Load] | None
     most loaded first; None when the actor may not see it (only its leads, leads above it and
     admins may)."""
     view = uow.circles_view()  # the counts come from the revision's read model: no decoding
-    held = roles_held(view.circles)
     with uow.begin() as s:
         circle = find_circle_in(view, slug)
         viewer = s.volunteers.by_identity(actor.identity)
@@ -44,6 +43,7 @@ def overloaded_in(uow: UnitOfWork, actor: Actor, slug: str) -> list[Load] | None
             except PermissionDenied:
                 return None
         people = {*circle.leads, *circle.members, *(h for r in circle.roles for h in r.holders)}
+        held = roles_held(view.circles)
         limit = s.network.role_load_warning
         names = s.volunteers.names_of(who for who in people if held[who] > limit)
         loads = [Load(who, name, held[who]) for who, name in names.items()]
