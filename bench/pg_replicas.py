@@ -102,7 +102,7 @@ async def bench(counts: list[int], updates: int, users: int, rounds: int) -> Non
     echoes: list[float] = []
     rates: dict[int, list[float]] = {count: [] for count in counts}
     for _ in range(rounds):
-        echoes.append((await echo_run(plan, lean=False))[0])
+        echoes.append((await echo_run(plan, lean=False, profile=False)).rate)
         for count in counts:
             rates[count].append(await replicas_run(count, plan))
     echo = statistics.median(echoes)

@@ -136,7 +136,7 @@ async def _answer_all(
     return count / elapsed, 1000 * cpu / max(count, 1)
 
 
-async def echo_run(plan: list[tuple[int, str]], lean: bool, profile: bool) -> Run:
+async def echo_run(plan: list[tuple[int, str]], lean: bool, profile: bool = False) -> Run:
     fake = FakeTelegramAPI(TOKEN, lean=lean)
     await fake.start()
     process = await asyncio.create_subprocess_exec(
