@@ -1,9 +1,10 @@
 """Read commands in-process: p50/p99 of `circle research`, `circles`, `roles`, `myroles`.
 
-Run: python -m bench.hot_path [--calls 2000] [sizes...]   (default sizes 300 10000)
+Run: python -m bench.hot_path [--calls 2000] [--postgres] [sizes...]   (default sizes 300 10000)
 
-The dispatcher of a real TinyDB store filled with that many volunteers (bench.throughput's
-fill), called directly: what one read command costs CAN bot itself, without any platform.
+The dispatcher of a real TinyDB store (with ``--postgres``, a PostgreSQL store on a scratch
+database of CANBOT_BENCH_POSTGRES) filled with that many volunteers (bench.throughput's fill),
+called directly: what one read command costs CAN bot itself, without any platform.
 Each call is timed on the wall clock and on the process's CPU clock; the CPU figures move less
 when the machine is shared.
 """
@@ -11,17 +12,20 @@ when the machine is shared.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.throughput import FIRST_USER, fill_store
+from bench.scratch_database import scratch_database
+from bench.throughput import FIRST_USER, fill, fill_store
 from bot.app.bootstrap import build_runtime
 from bot.config import Config, StorageConfig
 from circles.actor import Actor
 from circles.network import Network
+from circles.storage.postgres import PostgresStore
 
 COMMANDS = ("circle research", "circles", "roles", "myroles")
 
@@ -31,13 +35,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure(volunteers: int, calls: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "can.json"
-        fill_store(path, volunteers, 100)
+def measure(volunteers: int, calls: int, postgres: bool) -> None:
+    with contextlib.ExitStack() as stack:
+        if postgres:
+            url = stack.enter_context(scratch_database())
+            fill(PostgresStore(url, listen=False), volunteers, 100)
+        else:
+            url = f"tinydb://{Path(stack.enter_context(tempfile.TemporaryDirectory())) / 'c.json'}"
+            fill_store(Path(url.removeprefix("tinydb://")), volunteers, 100)
         config = Config(
             network=Network(name="CAN bench", language="zh"),
-            storage=StorageConfig(f"tinydb://{path}"),
+            storage=StorageConfig(url),
         )
         runtime = build_runtime(config)
         try:
@@ -64,9 +72,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("sizes", nargs="*", type=int, default=[300, 10_000])
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--postgres", action="store_true", help="the PostgreSQL store")
     args = parser.parse_args()
     for size in args.sizes:
-        measure(size, args.calls)
+        measure(size, args.calls, args.postgres)
     sys.stdout.flush()
 
 

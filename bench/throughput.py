@@ -36,6 +36,7 @@ from bench.cpu_profile import Sampler, layers, table
 from circles.clock import SystemClock
 from circles.model import Volunteer
 from circles.network import Network
+from circles.ports import DocumentStore
 from circles.services.network_setup import ensure_seeded
 from circles.storage.tinydb import TinyDBStore
 from circles.unit_of_work import UnitOfWork
@@ -62,8 +63,13 @@ def workload(updates: int, users: int) -> list[tuple[int, str]]:
 
 
 def fill_store(path: Path, volunteers: int, users: int) -> None:
-    """``volunteers`` volunteers, the first ``users`` of them Telegram users who send updates."""
-    store = TinyDBStore(path)
+    """``volunteers`` volunteers in a TinyDB file, the first ``users`` of them Telegram users."""
+    fill(TinyDBStore(path), volunteers, users)
+
+
+def fill(store: DocumentStore, volunteers: int, users: int) -> None:
+    """``volunteers`` volunteers, the first ``users`` of them Telegram users who send updates;
+    the store is closed afterwards."""
     uow = UnitOfWork(store, SystemClock(), Network(name="CAN test", language="zh"))
     ensure_seeded(uow)
     batch = 1000

@@ -72,4 +72,9 @@ class DocumentStore(Protocol):
         """
         ...
 
+    def current_version(self) -> int:
+        """``version()`` as the store knows it right now, commits of other processes included,
+        without taking the transaction lock (a single round trip on a shared store)."""
+        ...
+
     def close(self) -> None: ...

@@ -179,19 +179,20 @@ class UnitOfWork:
     def circles_view(self) -> CirclesView:
         """The circles of the store's current revision, decoded once per revision (read-only).
 
-        The revision is checked inside a transaction: a store shared by several processes
-        (PostgreSQL) learns the current revision when a transaction opens, so a commit made by
-        another replica is seen at once, not when its notification arrives. A view never
-        claims a revision older than what it holds; a commit after the check only means the
-        next reader rebuilds. Two threads may both rebuild at once: the later assignment wins,
-        and both views are correct for their revision. Do not call it inside ``begin()``: a
-        second transaction on a cross-process store waits for the first.
+        The revision is read from the store's source of truth (``current_version``, without
+        the transaction lock): a store shared by several processes (PostgreSQL) reports a
+        commit made by another replica at once, not when its notification arrives. Only a new
+        revision opens a transaction, which reads the revision again with the circles, so a
+        view never claims a revision older than what it holds; a commit after that only means
+        the next reader rebuilds. Two threads may both rebuild at once: the later assignment
+        wins, and both views are correct for their revision. Do not call it inside
+        ``begin()``: a second transaction on a cross-process store waits for the first.
         """
+        view = self._circles_view
+        if view is not None and view.revision == self.store.current_version():
+            return view
         with self.store.transaction() as tx:
             revision = self.store.version()
-            view = self._circles_view
-            if view is not None and view.revision == revision:
-                return view
             view = CirclesView(revision, tuple(Circle.from_doc(doc) for doc in tx.all(CIRCLES)))
         self._circles_view = view
         return view

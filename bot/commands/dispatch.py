@@ -18,7 +18,7 @@ from bot.reply import Reply
 from circles.actor import Actor
 from circles.errors import Ambiguous, CanError, Invalid, StoreUnavailable
 from circles.separator import first_word, shown
-from circles.services.membership import language_of
+from circles.services.membership import reader_of
 from circles.unit_of_work import UnitOfWork
 from toolkits.catalog import Catalog
 
@@ -53,7 +53,7 @@ class Dispatcher:
         self.offload_all = False
 
     def translator_for(self, actor: Actor) -> Translator:
-        return self.catalogs.translator(language_of(self.uow, actor))
+        return self.catalogs.translator(reader_of(self.uow, actor).language)
 
     async def answer(self, actor: Actor, line: str) -> Reply:
         """``handle`` for an event loop: slow commands in a worker thread, the rest right here."""
@@ -68,15 +68,17 @@ class Dispatcher:
 
     def handle(self, actor: Actor, line: str) -> Reply:
         """Never raises: every outcome, including our own bugs, is an answer to the user."""
+        joined: bool | None = None  # unknown until the store says
         try:
-            t = self.translator_for(actor)
+            reader = reader_of(self.uow, actor)
+            t, joined = self.catalogs.translator(reader.language), reader.joined
         except StoreUnavailable:
             t = self.catalogs.translator(self.fallback_language(actor))
         except Exception:
             log.exception("could not choose a reply language")
             t = self.catalogs.translator(self.fallback_language(actor))
         try:
-            return self._handle(actor, line, t)
+            return self._handle(actor, line, t, joined)
         except StoreUnavailable as error:
             # The database is away for a moment: a short answer, no traceback, nothing changed.
             return Reply(t(error.message), error=True)
@@ -90,7 +92,7 @@ class Dispatcher:
         hint = actor.language_hint.lower()[:2]
         return hint if hint in self.catalogs.languages else self.config.network.language
 
-    def _handle(self, actor: Actor, line: str, t: Translator) -> Reply:
+    def _handle(self, actor: Actor, line: str, t: Translator, joined: bool | None) -> Reply:
         line = line.strip().lstrip("\ufeff")
         if line.startswith("/"):
             line = line[1:]
@@ -128,8 +130,8 @@ class Dispatcher:
         args: Args = {}
         try:
             args = command.parse(rest if command.multiline else rest.replace("\n", " "))
-            if command.who in (Who.VOLUNTEER, Who.MEMBER, Who.LEAD):
-                self._require_volunteer(actor)
+            if command.who in (Who.VOLUNTEER, Who.MEMBER, Who.LEAD) and not joined:
+                self._require_volunteer(actor)  # not joined, or not known: the store decides
             return command.handler(context, args)
         except StoreUnavailable:
             raise  # answered in handle(), without a usage line: the command was right

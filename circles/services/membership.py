@@ -111,16 +111,31 @@ def set_language(uow: UnitOfWork, actor: Actor, language: str) -> str:
     return language
 
 
+@dataclass(frozen=True)
+class Reader:
+    """Who a command's answer is for: the language to answer in, and whether they joined."""
+
+    language: str
+    joined: bool
+
+
 def language_of(uow: UnitOfWork, actor: Actor) -> str:
     """The language to answer ``actor`` in: their choice, the platform's hint, the default."""
+    return reader_of(uow, actor).language
+
+
+def reader_of(uow: UnitOfWork, actor: Actor) -> Reader:
+    """``language_of`` and whether the actor has joined, read in one transaction (every command
+    asks both before it runs; on PostgreSQL each transaction is a round trip with the lock)."""
     with uow.begin() as s:
         volunteer = s.volunteers.by_identity(actor.identity)
         chosen = volunteer.language if volunteer else ""
         if not chosen:
             chosen = str((s.tx.get(PREFERENCES, actor.identity) or {}).get("language", ""))
+    joined = volunteer is not None
     if chosen in LANGUAGES:
-        return chosen
+        return Reader(chosen, joined)
     hint = actor.language_hint.lower()[:2]
     if hint in LANGUAGES:
-        return hint
-    return uow.network.language
+        return Reader(hint, joined)
+    return Reader(uow.network.language, joined)

@@ -273,6 +273,25 @@ class PostgresStore:
         when a transaction opened)."""
         return self._version
 
+    def current_version(self) -> int:
+        """The revision read from the database now: one statement in autocommit, no lock, so
+        a reader checking whether its cache is current never waits behind a writer."""
+        for _ in range(self._pool.max_size + 1):  # past connections the server dropped
+            with unavailable_on_connection_errors():
+                conn = self._pool.getconn()
+            try:
+                conn.autocommit = True
+                row = conn.execute("SELECT n FROM canbot_revision").fetchone()
+                conn.autocommit = False
+            except psycopg.OperationalError:
+                continue  # closed or broken: the pool discards it as it comes back
+            finally:
+                self._pool.putconn(conn)
+            if row is not None:
+                self._saw(int(row[0]))
+            return self._version
+        raise StoreUnavailable()
+
     def ping(self) -> bool:
         """Whether the database answers now (the health check)."""
         try:

@@ -289,6 +289,9 @@ class TinyDBStore:
     def version(self) -> int:
         return self._memory.version()
 
+    def current_version(self) -> int:
+        return self._memory.version()  # the file lock makes this process the only writer
+
     def close(self) -> None:
         if not self._journal.is_open:
             return
