@@ -13,6 +13,7 @@ from bot.local_time import when
 from bot.reply import Button, Reply
 from circles.decision import ANSWER_LABELS, ANSWERS, NEEDS_REASON, OPEN, Decision, parse_span
 from circles.errors import N_, Invalid
+from circles.model import Circle
 from circles.services import decisions, leadership, role_terms
 from circles.services import governance_log as glog
 from circles.services.decisions import LONGEST
@@ -115,21 +116,23 @@ def no_lead_line(ctx: CommandContext, slug: str) -> str:
     )
 
 
-def holder_since_lines(ctx: CommandContext, slug: str, names: dict[str, str]) -> list[str]:
-    """``since`` of each holder of the circle's roles (shown by ``circle``)."""
-    held = role_terms.current_holdings(ctx.uow, slug)
+def holder_since_lines(ctx: CommandContext, circle: Circle, names: dict[str, str]) -> list[str]:
+    """``since`` of each holder of the circle's roles (shown by ``circle``), each role by its
+    name in the reader's language."""
+    held = role_terms.current_holdings(ctx.uow, circle.slug)
     if not held:
         return []
+    role_names = {r.slug: pick(r.name, ctx.t.language) or r.slug for r in circle.roles}
     parts = [
         ctx.t(
             "{name} holds {role} since {since}",
             name=names.get(h.volunteer, "?"),
-            role=role,
+            role=role_names.get(role, role),
             since=f"{h.since.astimezone(_zone(ctx)):%Y-%m-%d}",
         )
         for (role, _), h in sorted(held.items(), key=lambda kv: (kv[0][0], kv[1].since))
     ]
-    return ["  " + "; ".join(parts)]
+    return ["  " + ctx.t("; ").join(parts)]
 
 
 def _zone(ctx: CommandContext) -> ZoneInfo:

@@ -84,8 +84,13 @@ def circle(ctx: CommandContext, args: Args) -> Reply:
     if c.roles:
         lines.append(t("Roles:"))
         lines.extend(role_line(t, c, r, view.names) for r in c.roles)
-        lines.extend(holder_since_lines(ctx, c.slug, view.names))
-    unheld = [r.slug for r in c.roles if r.status != PROPOSED and not r.holders]
+        lines.extend(holder_since_lines(ctx, c, view.names))
+    # Named in the reader's language (an English slug in a Chinese answer reads as noise).
+    unheld = [
+        pick(r.name, t.language) or r.slug
+        for r in c.roles
+        if r.status != PROPOSED and not r.holders
+    ]
     if unheld:
         lines.append(t("Nobody holds: {roles}", roles=t(", ").join(unheld)))
     if view.children:

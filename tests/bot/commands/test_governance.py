@@ -264,7 +264,7 @@ def test_stay_begins_another_term_and_long_holdings_are_pointed_out_to_leads(
     assert "For leads: held for more than 2 terms in a row:" in board
     assert "bob: research/interviewer, term 3" in board
     assert "held for more than" not in say("cy", "circle research").text
-    assert "bob holds interviewer since 2026-11-22" in board
+    assert "bob holds Interviewer since 2026-11-22" in board
     assert not say("bob", "term research/interviewer handover").error
     assert "bob handed over research/interviewer" in say("x", "history research").text
 

@@ -40,9 +40,11 @@ def test_circle_lists_the_roles_nobody_holds(say: Say) -> None:
     say("ann", "join")
     say("ann", "claim research/interviewer")
     text = say("anyone", "circle research").text
-    assert "Nobody holds: scenario-mapper, tea-house-host" in text
+    assert "Nobody holds: Scenario mapper, Tea-house host" in text
     say("ann", "lang zh")
-    assert "scenario-mapper" in say("ann", "circle research").text
+    answer = say("ann", "circle research").text
+    assert "无人认领：场景梳理员，小茶馆主持" in answer  # names in the reader's language
+    assert "自" in answer and "起担任 访谈员" in answer  # since when, by the role's name
 
 
 def test_leads_see_who_holds_too_many_roles(
