@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from circles.errors import StoreError, StoreUnavailable
-from circles.ports import DocumentStore
+from circles.ports import INDEXES, DocumentStore
 from circles.storage.postgres import (
     SCHEMA_VERSION,
     PostgresStore,
@@ -130,6 +130,22 @@ def test_a_newer_schema_is_refused_in_one_line(pg_url: str) -> None:
 
 def _start_store(url: str) -> None:
     PostgresStore(url, listen=False).close()
+
+
+def test_an_index_this_version_no_longer_reads_is_dropped_at_start(pg_url: str) -> None:
+    """A database an earlier version set up keeps no index that only costs writes now."""
+    older = {**INDEXES, "holdings": (*INDEXES["holdings"], "left_key")}
+    ensure_schema(pg_url, older)
+
+    def indexes() -> set[str]:
+        with psycopg.connect(pg_url) as conn:
+            rows = conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'canbot_docs'")
+            return {name for (name,) in rows.fetchall()}
+
+    assert "canbot_idx_holdings_left_key" in indexes()
+    ensure_schema(pg_url)
+    assert "canbot_idx_holdings_left_key" not in indexes()
+    assert "canbot_idx_holdings_open_key" in indexes()
 
 
 def test_replicas_starting_together_create_the_schema_once(pg_url: str) -> None:
