@@ -1,4 +1,4 @@
-"""Store scale on PostgreSQL: p50/p99 of claim, join and a `circle` read, as bench/store.py.
+"""Store scale on PostgreSQL: p50/p99 of claim, join and a `circle` page read, as bench/store.py.
 
 Run: python -m bench.pg_store [sizes...]   (default 10000 100000)
 Server: CANBOT_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432/test); each size gets
@@ -21,6 +21,7 @@ from circles.model import Volunteer
 from circles.network import Network
 from circles.services import membership
 from circles.services import roles as role_services
+from circles.services.circle_page import circle_page
 from circles.services.network_setup import ensure_seeded
 from circles.storage.postgres import PostgresStore
 from circles.unit_of_work import UnitOfWork
@@ -59,7 +60,7 @@ def measure(url: str, size: int) -> str:
         role_services.claim_role(uow, actor, "practice/neighborhood-captain")
         claims.append(time.perf_counter() - started)
         started = time.perf_counter()
-        role_services.view_circle(uow, "practice")
+        circle_page(uow, actor, "practice", oversight=False)
         reads.append(time.perf_counter() - started)
     store.close()
     return f"{size:>7} volunteers | join {ms(joins)} | claim {ms(claims)} | circle {ms(reads)}"

@@ -1,4 +1,4 @@
-"""Store scale: p50/p99 latency of claim, join and a circle read on the default (TinyDB) store.
+"""Store scale: p50/p99 of claim, join and a circle read (the page `circle` shows) on TinyDB.
 
 Run: python bench/store.py [sizes...]   (default 100 1000 10000)
 Prints one line per size; the figures depend on the disk's fsync time, which it also prints.
@@ -20,6 +20,7 @@ from circles.model import Volunteer
 from circles.network import Network
 from circles.services import membership
 from circles.services import roles as role_services
+from circles.services.circle_page import circle_page
 from circles.services.network_setup import ensure_seeded
 from circles.storage.tinydb import TinyDBStore
 from circles.unit_of_work import UnitOfWork
@@ -64,7 +65,7 @@ def measure(size: int, folder: Path) -> str:
         role_services.claim_role(uow, actor, "practice/neighborhood-captain")
         claims.append(time.perf_counter() - started)
         started = time.perf_counter()
-        role_services.view_circle(uow, "practice")
+        circle_page(uow, actor, "practice", oversight=False)
         reads.append(time.perf_counter() - started)
     store.close()
 

@@ -13,6 +13,7 @@ from bot.local_time import when
 from bot.reply import Button, Reply
 from circles.decision import ANSWER_LABELS, ANSWERS, NEEDS_REASON, OPEN, Decision, parse_span
 from circles.errors import N_, Invalid
+from circles.holding import Holding
 from circles.model import Circle
 from circles.services import decisions, leadership, role_terms
 from circles.services import governance_log as glog
@@ -107,19 +108,20 @@ def admin(ctx: CommandContext, args: Args) -> Reply:
     raise Invalid(N_("Write admin add <volunteer> or admin remove <volunteer>."))
 
 
-def no_lead_line(ctx: CommandContext, slug: str) -> str:
+def no_lead_line(t: Translator, slug: str, appointers: list[str]) -> str:
     """For a circle without a lead: who may appoint one (shown by ``circle``)."""
-    names = leadership.appointers(ctx.uow, slug)
-    who = ctx.t(", ").join(names) if names else ctx.t("an admin of the network")
-    return ctx.t(
-        "No lead yet. {who} may appoint one: lead {circle} <volunteer>.", who=who, circle=slug
-    )
+    who = t(", ").join(appointers) if appointers else t("an admin of the network")
+    return t("No lead yet. {who} may appoint one: lead {circle} <volunteer>.", who=who, circle=slug)
 
 
-def holder_since_lines(ctx: CommandContext, circle: Circle, names: dict[str, str]) -> list[str]:
+def holder_since_lines(
+    ctx: CommandContext,
+    circle: Circle,
+    names: dict[str, str],
+    held: dict[tuple[str, str], Holding],
+) -> list[str]:
     """``since`` of each holder of the circle's roles (shown by ``circle``), each role by its
     name in the reader's language."""
-    held = role_terms.current_holdings(ctx.uow, circle.slug)
     if not held:
         return []
     role_names = {r.slug: pick(r.name, ctx.t.language) or r.slug for r in circle.roles}

@@ -181,17 +181,15 @@ def my_sessions(ctx: CommandContext) -> list[str]:
     return lines
 
 
-def next_session_line(ctx: CommandContext, circle: str) -> str:
-    """A line for the circle view: its next session, or nothing."""
-    item = meetup_services.next_session(ctx.uow, circle)
+def next_session_line(t: Translator, item: Upcoming | None, timezone: str) -> str:
+    """A line for the circle view: its next session (in the reader's time zone), or nothing."""
     if item is None:
         return ""
-    timezone = meetup_services.viewer_timezone(ctx.uow, ctx.actor.identity)
     o = item.occurrence
-    return ctx.t(
+    return t(
         "Next meetup: {title}, {when} ({id})",
         title=item.meetup.title,
-        when=span(ctx.t, o.start, o.end, timezone),
+        when=span(t, o.start, o.end, timezone),
         id=o.id,
     )
 

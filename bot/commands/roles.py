@@ -13,6 +13,7 @@ from bot.reply import Button, Reply
 from circles.errors import N_
 from circles.model import PROPOSED, Circle, Role
 from circles.services import roles as role_services
+from circles.services.circle_page import circle_page
 from circles.text import pick
 
 MAX_BUTTONS = 12
@@ -70,21 +71,21 @@ def circles_(ctx: CommandContext, args: Args) -> Reply:
 
 def circle(ctx: CommandContext, args: Args) -> Reply:
     t = ctx.t
-    view = role_services.view_circle(ctx.uow, args["slug"])
-    c = view.circle
+    page = circle_page(ctx.uow, ctx.actor, args["slug"], oversight=not ctx.actor.in_group)
+    c = page.circle
     lines = [
         t("{name} ({slug})", name=c.display_name(t.language), slug=c.slug),
         pick(c.purpose, t.language),
     ]
-    leads = t(", ").join(view.names.get(i, "?") for i in c.leads) or t("none yet")
+    leads = t(", ").join(page.names.get(i, "?") for i in c.leads) or t("none yet")
     lines.append(t("Leads: {leads}", leads=leads))
     if not c.leads:
-        lines.append(no_lead_line(ctx, c.slug))
+        lines.append(no_lead_line(t, c.slug, page.appointers))
     lines.append(t("Members: {count}", count=len(c.members)))
     if c.roles:
         lines.append(t("Roles:"))
-        lines.extend(role_line(t, c, r, view.names) for r in c.roles)
-        lines.extend(holder_since_lines(ctx, c, view.names))
+        lines.extend(role_line(t, c, r, page.names) for r in c.roles)
+        lines.extend(holder_since_lines(ctx, c, page.names, page.holdings))
     # Named in the reader's language (an English slug in a Chinese answer reads as noise).
     unheld = [
         pick(r.name, t.language) or r.slug
@@ -93,16 +94,19 @@ def circle(ctx: CommandContext, args: Args) -> Reply:
     ]
     if unheld:
         lines.append(t("Nobody holds: {roles}", roles=t(", ").join(unheld)))
-    if view.children:
+    if page.children:
         lines.append(
-            t("Sub-circles: {circles}", circles=t(", ").join(ch.slug for ch in view.children))
+            t("Sub-circles: {circles}", circles=t(", ").join(ch.slug for ch in page.children))
         )
     if c.chats:
         lines.append(t("Linked chats: {count}", count=len(c.chats)))
-    next_meetup = next_session_line(ctx, c.slug)
+    next_meetup = next_session_line(t, page.next_session, page.timezone)
     if next_meetup:
         lines.append(next_meetup)
-    lines.extend(role_load_lines(ctx, c.slug))
+    network = ctx.uow.network
+    lines.extend(
+        role_load_lines(t, page.oversight, network.governance.max_terms, network.role_load_warning)
+    )
     buttons = [claim_button(t, c, r) for r in c.roles if r.is_open][:MAX_BUTTONS]
     return Reply("\n".join(lines), buttons=tuple((b,) for b in buttons), refresh=f"circle {c.slug}")
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from circles.actor import Actor
-from circles.errors import N_, Conflict, NotFound, PermissionDenied
+from circles.errors import N_, Conflict, PermissionDenied
 from circles.model import Circle, Volunteer
+from circles.read_model import CirclesView
 from circles.services import governance_log as glog
 from circles.services.announcements import announce
 from circles.services.direct import tell
@@ -117,12 +118,9 @@ def unappoint(
         return LeadChange(circle, volunteer, by_self)
 
 
-def appointers(uow: UnitOfWork, circle_slug: str) -> list[str]:
-    """Names of who may appoint a lead of the circle: leads above it, then admins."""
-    view = uow.circles_view()  # the chain of parents from the read model, decoded once
-    circle = view.get(check_slug(circle_slug, field="circle"))
-    if circle is None:
-        raise NotFound(N_("There is no circle '{circle}'."), circle=circle_slug[:40])
+def appointer_ids(s: Session, view: CirclesView, circle: Circle) -> list[str]:
+    """Ids of who may appoint a lead of the circle: leads of the circles above it, nearest
+    first, then admins."""
     ids: list[str] = []
     parent = view.get(circle.parent) if circle.parent else None
     seen: set[str] = set()
@@ -130,9 +128,8 @@ def appointers(uow: UnitOfWork, circle_slug: str) -> list[str]:
         seen.add(parent.slug)
         ids.extend(parent.leads)
         parent = view.get(parent.parent) if parent.parent else None
-    with uow.begin() as s:
-        ids.extend(admin_ids(s))
-        return list(s.volunteers.names_of(ids).values())
+    ids.extend(admin_ids(s))
+    return list(dict.fromkeys(ids))
 
 
 def admin_ids(s: Session) -> list[str]:

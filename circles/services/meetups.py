@@ -55,13 +55,18 @@ def circle_timezone(s: Session, circle: str) -> str:
 def viewer_timezone(uow: UnitOfWork, identity: str) -> str:
     """The time zone to show a volunteer times in: theirs if they set one, else the network's."""
     with uow.begin() as s:
-        volunteer = s.volunteers.by_identity(identity)
-        doc = s.tx.get("volunteers", volunteer.id) if volunteer else None
-    name = str((doc or {}).get("timezone") or uow.network.timezone)
+        return timezone_of(s, identity)
+
+
+def timezone_of(s: Session, identity: str) -> str:
+    """``viewer_timezone`` inside an open session."""
+    volunteer = s.volunteers.by_identity(identity)
+    doc = s.tx.get("volunteers", volunteer.id) if volunteer else None
+    name = str((doc or {}).get("timezone") or s.network.timezone)
     try:
         zone(name)
     except Invalid:
-        return uow.network.timezone
+        return s.network.timezone
     return name
 
 
@@ -183,11 +188,10 @@ def volunteer_sessions(
         return found[:limit]
 
 
-def next_session(uow: UnitOfWork, circle: str) -> Upcoming | None:
-    """The circle's next session, if one is planned."""
-    with uow.begin() as s:
-        meetups = [m for m in all_meetups(s) if m.circle == circle]
-        found = sessions_of(meetups, s.now, NEXT_HORIZON)
+def next_session_in(s: Session, circle: str) -> Upcoming | None:
+    """``next_session`` inside an open session."""
+    meetups = [m for m in all_meetups(s) if m.circle == circle]
+    found = sessions_of(meetups, s.now, NEXT_HORIZON)
     return found[0] if found else None
 
 

@@ -4,7 +4,7 @@
 begins the next term; hand over releases the role at once. No answer within ``term_grace`` of
 the question: the role is released, announced as open in the circle's chats, and the holder
 thanked. Holdings (``circles/holding.py``) keep who held which role since when; a holding in
-more terms than ``max_terms`` is pointed out to the leads (``long_holdings``).
+more terms than ``max_terms`` is pointed out to the leads (``long_holdings_in``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from circles.actor import Actor
 from circles.decision import parse_span
-from circles.errors import N_, Conflict, PermissionDenied
+from circles.errors import N_, Conflict
 from circles.holding import (
     HOLDINGS,
     ROLE_TERMS,
@@ -220,16 +220,14 @@ def role_history(uow: UnitOfWork, ref: str) -> RoleHistory:
         return RoleHistory(circle, role, found, names, term_of(s.tx, circle.slug, role.slug))
 
 
-def current_holdings(uow: UnitOfWork, circle_slug: str) -> dict[tuple[str, str], Holding]:
-    """(role slug, volunteer id) -> the open holding, for showing since when."""
-    with uow.begin() as s:
-        circle = s.circles.require(circle_slug)
-        found: dict[tuple[str, str], Holding] = {}
-        for role in circle.roles:
-            for holding in holdings_of_role(s.tx, circle.slug, role.slug):
-                if holding.until is None:
-                    found[(role.slug, holding.volunteer)] = holding
-        return found
+def open_holdings(s: Session, circle: Circle) -> dict[tuple[str, str], Holding]:
+    """(role slug, volunteer id) -> the open holding, role by role, oldest first."""
+    found: dict[tuple[str, str], Holding] = {}
+    for role in circle.roles:
+        for holding in holdings_of_role(s.tx, circle.slug, role.slug):
+            if holding.until is None:
+                found[(role.slug, holding.volunteer)] = holding
+    return found
 
 
 @dataclass(frozen=True)
@@ -239,29 +237,12 @@ class LongHolding:
     terms: int
 
 
-def long_holdings(uow: UnitOfWork, actor: Actor, circle_slug: str) -> list[LongHolding] | None:
-    """Holdings of the circle in more terms than ``max_terms``; None unless the actor leads it."""
-    with uow.begin() as s:
-        circle = s.circles.require(circle_slug)
-        viewer = s.volunteers.by_identity(actor.identity)
-        if not s.is_admin(viewer, actor.identity):
-            if viewer is None:
-                return None
-            try:
-                s.require_lead(viewer, circle)
-            except PermissionDenied:
-                return None
-        limit = s.network.governance.max_terms
-        found = []
-        for role in circle.roles:
-            for holding in holdings_of_role(s.tx, circle.slug, role.slug):
-                if holding.until is None and holding.term_ends and holding.terms > limit:
-                    found.append(
-                        LongHolding(
-                            s.volunteers.name_of(holding.volunteer), holding.key, holding.terms
-                        )
-                    )
-        return found
+def long_holdings_in(s: Session, held: dict[tuple[str, str], Holding]) -> list[LongHolding]:
+    """Of a circle's open holdings, those in more terms than ``max_terms``."""
+    limit = s.network.governance.max_terms
+    found = [h for h in held.values() if h.term_ends and h.terms > limit]
+    names = s.volunteers.names_of(h.volunteer for h in found)
+    return [LongHolding(names[h.volunteer], h.key, h.terms) for h in found]
 
 
 # Hooks for personal data (mydata, forgetme, linkme): each works inside the caller's session.

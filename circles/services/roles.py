@@ -130,26 +130,6 @@ def open_roles(uow: UnitOfWork, actor: Actor, skill: str = "") -> list[HeldRole]
     return sorted(found, key=lambda item: (-matches(item), item.circle.slug, item.role.slug))
 
 
-@dataclass(frozen=True)
-class CircleView:
-    """A circle with everything a reader needs to show it."""
-
-    circle: Circle
-    names: dict[str, str]  # volunteer id -> display name, for leads, members and holders
-    children: list[Circle]
-
-
-def view_circle(uow: UnitOfWork, typed: str) -> CircleView:
-    """One circle (by slug, name or prefix) as the current revision has it, with the names of
-    its people (read-only)."""
-    circles = uow.circles_view()
-    circle = lookup.find_circle_in(circles, typed)
-    ids = {*circle.leads, *(h for r in circle.roles for h in r.holders)}
-    with uow.begin() as s:
-        names = s.volunteers.names_of(ids)
-    return CircleView(circle, names, circles.children_of(circle.slug))
-
-
 def circle_tree(uow: UnitOfWork) -> list[tuple[int, Circle]]:
     """Every circle with its depth, parents before children, siblings by slug (read-only)."""
     return list(uow.circles_view().tree)
