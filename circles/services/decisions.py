@@ -40,6 +40,7 @@ from circles.model import ACTIVE, PROPOSED, Circle, Role, Volunteer
 from circles.services import governance_log as glog
 from circles.services.announcements import announce
 from circles.services.direct import tell
+from circles.services.lookup import find_circle
 from circles.services.roles import find_volunteer
 from circles.services.split import check_split, split_in
 from circles.text import clean
@@ -167,7 +168,7 @@ def open_in(
 def open_decision(uow: UnitOfWork, actor: Actor, draft: Draft) -> Decision:
     with uow.begin() as s:
         volunteer = s.require_volunteer(actor.identity)
-        circle = s.circles.require(check_slug(draft.circle, field="circle"))
+        circle = find_circle(s, draft.circle)
         require_member(s, volunteer, circle)
         title = clean(draft.title, field="title", max_length=MAX_TITLE)
         description = clean(
@@ -625,7 +626,7 @@ def list_decisions(uow: UnitOfWork, circle: str = "", recent: int = 10) -> Decis
     """Open decisions (closing soonest first), then the ``recent`` last closed ones."""
     with uow.begin() as s:
         if circle:
-            circle = s.circles.require(check_slug(circle, field="circle")).slug
+            circle = find_circle(s, circle).slug
         found = [Decision.from_doc(d) for d in s.tx.all(DECISIONS)]
         if circle:
             found = [d for d in found if d.circle == circle]

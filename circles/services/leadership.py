@@ -18,9 +18,9 @@ from circles.read_model import CirclesView
 from circles.services import governance_log as glog
 from circles.services.announcements import announce
 from circles.services.direct import tell
+from circles.services.lookup import find_circle
 from circles.services.roles import find_volunteer
 from circles.text import clean
-from circles.text import slug as check_slug
 from circles.unit_of_work import ADMINS, Session, UnitOfWork
 
 MAX_REASON = 300
@@ -44,7 +44,7 @@ def appoint(
 ) -> LeadChange:
     with uow.begin() as s:
         by = s.require_volunteer(actor.identity)
-        circle = s.circles.require(check_slug(circle_slug, field="circle"))
+        circle = find_circle(s, circle_slug)  # slug, Chinese or English name, or a prefix
         s.require_lead(by, circle)
         volunteer = find_volunteer(s, who)
         why = _reason(reason)
@@ -85,7 +85,7 @@ def unappoint(
     """Remove a lead; a lead may also step down (or decline) themselves with ``me``."""
     with uow.begin() as s:
         by = s.require_volunteer(actor.identity)
-        circle = s.circles.require(check_slug(circle_slug, field="circle"))
+        circle = find_circle(s, circle_slug)  # slug, Chinese or English name, or a prefix
         volunteer = by if who.strip().lower() in ME else find_volunteer(s, who)
         by_self = volunteer.id == by.id
         if not by_self:

@@ -73,6 +73,18 @@ def test_the_appointed_lead_may_decline(research: Say) -> None:
     assert "ann stepped down as a lead of research" in say("x", "history research").text
 
 
+def test_leads_and_decisions_name_a_circle_as_every_command_does(research: Say) -> None:
+    """研发圈 (its Chinese name) or a prefix works for lead, unlead and decide, as for circle."""
+    say = research
+    assert not say("admin", "lead 研发圈 ann").error
+    assert "Leads: ann" in say("x", "circle research").text
+    assert not say("ann", "unlead 研发 me").error
+    assert not say("admin", "lead Research ann").error
+    assert "There is no circle 'nowhere'." in say("admin", "lead nowhere ann").text
+    assert not say("bob", "decide 研发圈 Buy a kettle --by 1h").error
+    assert "Buy a kettle" in say("x", "decisions 研发").text
+
+
 def test_admins_from_chat_bootstrap_admins_stay_and_the_last_admin_stays(research: Say) -> None:
     say = research
     assert say("ann", "admin add bob").error  # only admins
