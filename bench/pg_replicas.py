@@ -1,7 +1,7 @@
 """Updates answered per second by 1, 2 and 3 `canbot run` replicas on one PostgreSQL database.
 
 Run: python -m bench.pg_replicas [--updates 1000] [--users 100] [--rounds 2] [replicas...]
-(default 1 2 3). Server: CANBOT_TEST_POSTGRES (default postgresql://postgres@127.0.0.1:5432/test);
+(default 1 2 3). Server: CANBOT_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432/test);
 each round gets a fresh database, dropped afterwards.
 
 The replicas serve Telegram webhooks (only the leader may poll); the updates (bench/throughput.py's
@@ -24,6 +24,7 @@ from typing import Any
 
 import aiohttp
 
+from bench.scratch_database import scratch_database
 from bench.throughput import FIRST_USER, echo_run, workload
 from circles.clock import SystemClock
 from circles.model import Volunteer
@@ -34,7 +35,6 @@ from circles.unit_of_work import UnitOfWork
 from tests.bot.platforms.telegram.harness import TOKEN
 from tests.bot.platforms.telegram.replicas import HEADER, replica_config, start_replica
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.postgres_server import fresh_database
 
 VOLUNTEERS = 300
 IN_FLIGHT = 32
@@ -58,7 +58,7 @@ async def replicas_run(count: int, plan: list[tuple[int, str]]) -> float:
     fake = FakeTelegramAPI(TOKEN)
     await fake.start()
     try:
-        with fresh_database() as url, tempfile.TemporaryDirectory() as tmp:
+        with scratch_database() as url, tempfile.TemporaryDirectory() as tmp:
             fill(url, len(users))
             config = replica_config(Path(tmp), fake.base_url, url, ["1h"])
             async with AsyncExitStack() as stack:

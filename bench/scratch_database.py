@@ -8,14 +8,10 @@ left behind.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import psycopg
-from psycopg import sql
-
-from tests.postgres_server import DEFAULT_URL, with_database
+from tests.postgres_server import DEFAULT_URL, new_database
 
 SERVER = os.environ.get("CANBOT_BENCH_POSTGRES", DEFAULT_URL)
 
@@ -23,13 +19,5 @@ SERVER = os.environ.get("CANBOT_BENCH_POSTGRES", DEFAULT_URL)
 @contextmanager
 def scratch_database() -> Iterator[str]:
     """The URL of a new, empty database on SERVER; dropped on the way out."""
-    name = f"canbot_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield with_database(SERVER, name)
-    finally:
-        with psycopg.connect(SERVER, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with new_database(SERVER, prefix="canbot_bench") as url:
+        yield url

@@ -45,14 +45,20 @@ def require_server() -> str:
 @contextmanager
 def fresh_database() -> Iterator[str]:
     """A new, empty database for one test; dropped afterwards (even if connections linger)."""
-    url = require_server()
-    name = f"canbot_test_{secrets.token_hex(6)}"
-    with psycopg.connect(url, autocommit=True) as admin:
+    with new_database(require_server()) as url:
+        yield url
+
+
+@contextmanager
+def new_database(server: str, prefix: str = "canbot_test") -> Iterator[str]:
+    """A new, empty database on ``server`` (its URL), dropped on the way out."""
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield with_database(url, name)
+        yield with_database(server, name)
     finally:
-        with psycopg.connect(url, autocommit=True) as admin:
+        with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )

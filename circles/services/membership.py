@@ -119,14 +119,10 @@ class Reader:
     joined: bool
 
 
-def language_of(uow: UnitOfWork, actor: Actor) -> str:
-    """The language to answer ``actor`` in: their choice, the platform's hint, the default."""
-    return reader_of(uow, actor).language
-
-
 def reader_of(uow: UnitOfWork, actor: Actor) -> Reader:
-    """``language_of`` and whether the actor has joined, read in one transaction (every command
-    asks both before it runs; on PostgreSQL each transaction is a round trip with the lock)."""
+    """The language to answer ``actor`` in (their choice, the platform's hint, the default) and
+    whether they have joined, read in one transaction (every command asks both before it runs;
+    on PostgreSQL each transaction is a round trip with the lock)."""
     with uow.begin() as s:
         volunteer = s.volunteers.by_identity(actor.identity)
         chosen = volunteer.language if volunteer else ""

@@ -43,11 +43,11 @@ def test_profile_needs_a_volunteer(uow: UnitOfWork) -> None:
 
 
 def test_language_follows_choice_then_platform_then_network(uow: UnitOfWork) -> None:
-    assert membership.language_of(uow, ALICE) == "en"
-    assert membership.language_of(uow, Actor("console:x", "x")) == uow.network.language
+    assert membership.reader_of(uow, ALICE).language == "en"
+    assert membership.reader_of(uow, Actor("console:x", "x")).language == uow.network.language
     membership.set_language(uow, ALICE, "zh")
-    assert membership.language_of(uow, ALICE) == "zh"
+    assert membership.reader_of(uow, ALICE).language == "zh"
     membership.join(uow, ALICE)  # a preference set before joining carries over
-    assert membership.language_of(uow, ALICE) == "zh"
+    assert membership.reader_of(uow, ALICE).language == "zh"
     with pytest.raises(Invalid):
         membership.set_language(uow, ALICE, "fr")
