@@ -7,11 +7,9 @@ network `canbot export` reads from the running bot.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from tests.bot.platforms.telegram.harness import (
     ADA,
@@ -19,7 +17,6 @@ from tests.bot.platforms.telegram.harness import (
     BOB,
     GROUP,
     SECRET,
-    TOKEN,
     CanbotRun,
     circle,
     export,
@@ -29,14 +26,6 @@ from tests.bot.platforms.telegram.harness import (
     write_config,
 )
 from tests.fakes.telegram_api import FakeTelegramAPI
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegramAPI]:
-    api = FakeTelegramAPI(TOKEN)
-    await api.start()
-    yield api
-    await api.stop()
 
 
 async def test_private_chat_onboarding_claim_and_group_link(

@@ -11,15 +11,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from tests.bot.platforms.telegram.harness import ADA, ALICE, BOB, GROUP, TOKEN, token_leaks
+from tests.bot.platforms.telegram.harness import ADA, ALICE, BOB, GROUP, token_leaks
 from tests.bot.platforms.telegram.replicas import (
     Spread,
     next_minute_after,
@@ -29,14 +26,6 @@ from tests.bot.platforms.telegram.replicas import (
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegramAPI]:
-    api = FakeTelegramAPI(TOKEN)
-    await api.start()
-    yield api
-    await api.stop()
 
 
 def schedule_line(start: datetime, title: str) -> str:

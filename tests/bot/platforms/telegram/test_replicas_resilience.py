@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,9 +23,8 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import psycopg
-import pytest
 
-from tests.bot.platforms.telegram.harness import ADA, ALICE, TOKEN, child_env
+from tests.bot.platforms.telegram.harness import ADA, ALICE, child_env
 from tests.bot.platforms.telegram.replicas import (
     Replica,
     Spread,
@@ -37,14 +35,6 @@ from tests.bot.platforms.telegram.replicas import (
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegramAPI]:
-    api = FakeTelegramAPI(TOKEN)
-    await api.start()
-    yield api
-    await api.stop()
 
 
 async def map_events(url: str, http: aiohttp.ClientSession, seen: list[tuple[float, str]]) -> None:
